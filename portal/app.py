@@ -1,0 +1,93 @@
+"""The Flask application factory: the portal's own pages and downloads.
+
+``portal.asgi`` puts Datasette beside it; this module knows nothing of Datasette
+except the URL prefix it lives under.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, g, render_template, request
+from flask_babel import Babel, format_decimal, get_locale
+
+from .config import resolve_settings
+from .store import ReleaseStore
+
+SQL_PREFIX = "/sql"
+DATABASE_NAME = "portal"
+LANGUAGES = ("id", "en")
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config.update(resolve_settings(config))
+    app.extensions["release_store"] = ReleaseStore(Path(app.config["BUILD_DIR"]))
+    Babel(app, locale_selector=select_locale)
+    app.jinja_env.globals["get_locale"] = get_locale
+
+    from .views import downloads, pages
+
+    app.register_blueprint(pages.blueprint)
+    app.register_blueprint(downloads.blueprint)
+
+    @app.before_request
+    def pin_release():
+        # One release per request: read `current` once, use it for the whole page.
+        g.release = app.extensions["release_store"].current()
+        if g.release is None and request.endpoint != "static":
+            return render_template("errors/no_release.html"), 503
+
+    @app.context_processor
+    def portal_context():
+        release = g.get("release")
+        return {
+            "release": release,
+            "catalog": release.catalog if release else None,
+            "sql_prefix": SQL_PREFIX,
+            "database_url": f"{SQL_PREFIX}/{DATABASE_NAME}",
+        }
+
+    app.jinja_env.filters["number"] = format_number
+    app.jinja_env.filters["filesize"] = format_filesize
+
+    @app.errorhandler(404)
+    def not_found(error):
+        return render_template("errors/404.html"), 404
+
+    @app.errorhandler(500)
+    def server_error(error):
+        return render_template("errors/500.html"), 500
+
+    return app
+
+
+def select_locale() -> str:
+    asked = request.args.get("lang")
+    return asked if asked in LANGUAGES else "id"
+
+
+def format_number(value) -> str:
+    """Numbers in the reader's convention (1.234,5 in Indonesian)."""
+    if value is None or value == "":
+        return ""
+    try:
+        return format_decimal(value)
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def format_filesize(size: int | None) -> str:
+    if size is None:
+        return ""
+    if size < 1024:
+        return f"{size} B"
+    for unit in ("KB", "MB", "GB"):
+        size /= 1024
+        if size < 1024 or unit == "GB":
+            return f"{format_number(round(size, 1))} {unit}"
+
+
+def table_url(table: str, suffix: str = "") -> str:
+    return f"{SQL_PREFIX}/{DATABASE_NAME}/{table}{suffix}"
+

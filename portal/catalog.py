@@ -1,0 +1,208 @@
+"""The catalog format: the one description of a release that pages read.
+
+publish writes it (``Catalog.dump``), the web application reads it (``Catalog.load``).
+Pages never parse ``datapackage.json``; everything they show is here.
+Bump ``CATALOG_VERSION`` whenever a field changes meaning or is removed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+CATALOG_VERSION = 1
+
+
+class CatalogVersionError(Exception):
+    "The catalog was written by an incompatible version of the portal"
+
+
+@dataclass
+class FileInfo:
+    path: str  # relative to the release folder
+    bytes: int
+    sha256: str
+
+
+@dataclass
+class ColumnStats:
+    nulls: int = 0
+    distinct: int = 0
+    min: Any = None
+    max: Any = None
+
+
+@dataclass
+class FieldInfo:
+    name: str
+    type: str = "string"
+    title: str = ""
+    description: str = ""
+    unit: str = ""
+    constraints: dict = field(default_factory=dict)
+    stats: ColumnStats | None = None
+
+
+@dataclass
+class ForeignKey:
+    fields: list[str]
+    table: str  # the referenced table (= resource name)
+    columns: list[str]
+    package: str  # the package holding the referenced table
+
+
+@dataclass
+class ResourceInfo:
+    name: str  # also the SQLite table name
+    title: str = ""
+    description: str = ""
+    path: str = ""  # path inside the data package, e.g. data/provinsi.csv
+    file: FileInfo | None = None
+    rows: int = 0
+    fields: list[FieldInfo] = field(default_factory=list)
+    primary_key: list[str] = field(default_factory=list)
+    foreign_keys: list[ForeignKey] = field(default_factory=list)
+
+    @property
+    def download_name(self) -> str:
+        return f"{self.name}.csv"
+
+
+@dataclass
+class DatasetInfo:
+    name: str
+    title: str
+    description: str = ""
+    title_en: str = ""
+    description_en: str = ""
+    publisher: str = ""
+    themes: list[str] = field(default_factory=list)
+    licenses: list[dict] = field(default_factory=list)
+    sources: list[dict] = field(default_factory=list)
+    sample: bool = False
+    frequency: str = ""
+    keywords: list[str] = field(default_factory=list)
+    temporal: dict = field(default_factory=dict)
+    version: str = ""
+    citation: str = ""
+    resources: list[ResourceInfo] = field(default_factory=list)
+    package_file: FileInfo | None = None  # datapackage.json as published
+    zip_file: FileInfo | None = None
+    content_hash: str = ""  # changes whenever descriptor or data change
+    # "published": validated in this release; "kept-previous": this release's
+    # publish found it invalid, so the previously published version was kept.
+    status: str = "published"
+
+    @property
+    def total_rows(self) -> int:
+        return sum(resource.rows for resource in self.resources)
+
+    def resource(self, name: str) -> ResourceInfo | None:
+        return next((r for r in self.resources if r.name == name), None)
+
+
+@dataclass
+class Theme:
+    id: str
+    title: str
+    title_en: str = ""
+    description: str = ""
+    description_en: str = ""
+    elements: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Publisher:
+    id: str
+    name: str
+    name_en: str = ""
+    description: str = ""
+    url: str = ""
+
+
+@dataclass
+class License:
+    id: str
+    title: str
+    url: str = ""
+    open: bool = True
+
+
+@dataclass
+class Catalog:
+    release_id: str
+    created: str  # ISO 8601, UTC
+    portal: dict = field(default_factory=dict)
+    themes: list[Theme] = field(default_factory=list)
+    publishers: list[Publisher] = field(default_factory=list)
+    licenses: list[License] = field(default_factory=list)
+    datasets: list[DatasetInfo] = field(default_factory=list)
+    database: FileInfo | None = None
+    version: int = CATALOG_VERSION
+
+    def dataset(self, name: str) -> DatasetInfo | None:
+        return next((d for d in self.datasets if d.name == name), None)
+
+    def theme(self, theme_id: str) -> Theme | None:
+        return next((t for t in self.themes if t.id == theme_id), None)
+
+    def publisher(self, publisher_id: str) -> Publisher | None:
+        return next((p for p in self.publishers if p.id == publisher_id), None)
+
+    def license(self, license_id: str) -> License | None:
+        return next((lic for lic in self.licenses if lic.id == license_id), None)
+
+    def datasets_of_theme(self, theme_id: str) -> list[DatasetInfo]:
+        return [d for d in self.datasets if theme_id in d.themes]
+
+    def datasets_of_publisher(self, publisher_id: str) -> list[DatasetInfo]:
+        return [d for d in self.datasets if d.publisher == publisher_id]
+
+    def table_owner(self, table: str) -> DatasetInfo | None:
+        return next((d for d in self.datasets if d.resource(table)), None)
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+    def dump(self, path: Path) -> None:
+        path.write_text(json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Catalog:
+        if data.get("version") != CATALOG_VERSION:
+            raise CatalogVersionError(f"catalog version {data.get('version')!r}, expected {CATALOG_VERSION}")
+        return _build(cls, data)
+
+    @classmethod
+    def load(cls, path: Path) -> Catalog:
+        return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+
+
+def _build(cls, data: dict):
+    """Turn nested dicts back into the dataclasses above, guided by the type hints."""
+    hints = typing.get_type_hints(cls)
+    kwargs = {}
+    for f in dataclasses.fields(cls):
+        if f.name in data:
+            kwargs[f.name] = _convert(hints[f.name], data[f.name])
+    return cls(**kwargs)
+
+
+def _convert(hint, value):
+    if value is None:
+        return None
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        inner = [arg for arg in typing.get_args(hint) if arg is not type(None)]
+        return _convert(inner[0], value)
+    if origin is list:
+        (item_hint,) = typing.get_args(hint)
+        return [_convert(item_hint, item) for item in value]
+    if dataclasses.is_dataclass(hint):
+        return _build(hint, value)
+    return value

@@ -1,0 +1,48 @@
+"""Every setting of the web application, in one place.
+
+Each setting has a default and may be overridden by an environment variable
+``PORTAL_<NAME>`` or by the ``config`` mapping given to ``create_app`` (which wins).
+README.md documents each one; tests/test_docs.py checks that it does.
+"""
+
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: object
+    help: str
+
+
+SETTINGS = [
+    Setting("BUILD_DIR", "build", "Folder holding releases/ and the `current` link written by publish."),
+    Setting("SQL_TIME_LIMIT_MS", 3000, "Datasette: longest time one SQL query may run."),
+    Setting("MAX_RETURNED_ROWS", 1000, "Datasette: most rows one query or table page returns."),
+    Setting("MAX_CSV_MB", 100, "Datasette: largest streamed CSV export, in megabytes (0 = no limit)."),
+    Setting("BABEL_DEFAULT_LOCALE", "id", "Language of the interface when none is asked for."),
+]
+
+
+def _coerce(value: str, default: object) -> object:
+    """Environment variables are strings; give them the type of the default."""
+    if isinstance(default, bool):
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(default, int):
+        return int(value)
+    return value
+
+
+def resolve_settings(config: dict | None = None, environ: dict | None = None) -> dict:
+    """Defaults, then PORTAL_* environment variables, then the explicit mapping."""
+    environ = os.environ if environ is None else environ
+    settings = {}
+    for setting in SETTINGS:
+        value = setting.default
+        env_value = environ.get(f"PORTAL_{setting.name}")
+        if env_value is not None:
+            value = _coerce(env_value, setting.default)
+        settings[setting.name] = value
+    settings.update(config or {})
+    return settings

@@ -1,0 +1,59 @@
+"""Turn validated CSV cells into SQLite values.
+
+The data has already passed frictionless validation, so the common cases take a
+fast path (int(), float()); anything with a custom format goes through
+frictionless' own cell reader so both agree on every value.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, Callable
+
+from frictionless import Field
+
+# Table Schema type -> Python type sqlite-utils maps to a column type.
+COLUMN_TYPES = {"integer": int, "year": int, "number": float, "boolean": int}
+DEFAULT_TRUE = {"true", "True", "TRUE", "1"}
+DEFAULT_FALSE = {"false", "False", "FALSE", "0"}
+PLAIN_NUMBER_OPTIONS = {"decimalChar", "groupChar", "bareNumber"}
+
+
+def column_type(field: dict) -> type:
+    return COLUMN_TYPES.get(field.get("type", "string"), str)
+
+
+def make_caster(field: dict, missing_values: set[str]) -> Callable[[str], Any]:
+    kind = field.get("type", "string")
+    if kind in ("integer", "year") and not PLAIN_NUMBER_OPTIONS & field.keys():
+        plain = int
+    elif kind == "number" and not PLAIN_NUMBER_OPTIONS & field.keys():
+        plain = float
+    elif kind == "boolean" and not {"trueValues", "falseValues"} & field.keys():
+        def plain(cell: str) -> int:
+            return 1 if cell in DEFAULT_TRUE else 0
+    elif kind in ("integer", "year", "number", "boolean") or field.get("format", "default") != "default":
+        plain = _frictionless_reader(field)
+    else:
+        plain = str  # strings, default-format dates and times (already ISO 8601), geopoints, JSON...
+
+    def cast(cell: str) -> Any:
+        return None if cell in missing_values else plain(cell)
+
+    return cast
+
+
+def _frictionless_reader(field: dict) -> Callable[[str], Any]:
+    read_cell = Field.from_descriptor(field).create_cell_reader()
+
+    def read(cell: str) -> Any:
+        value, _notes = read_cell(cell)
+        if isinstance(value, bool):
+            return int(value)
+        if isinstance(value, (datetime.date, datetime.time)):
+            return value.isoformat()
+        if value is not None and not isinstance(value, (int, float, str)):
+            return str(value)  # Decimal and friends
+        return value
+
+    return read

@@ -1,0 +1,134 @@
+"""Stage 4: describe the release: the catalog pages read, and Datasette's metadata."""
+
+from __future__ import annotations
+
+import hashlib
+
+from ..catalog import Catalog, DatasetInfo, FieldInfo, FileInfo, ForeignKey, ResourceInfo
+from .descriptor import foreign_keys, normalize_key
+from .load import LoadablePackage, TableLoad
+from .metadata import PortalMetadata
+
+FIELD_TEXT_KEYS = ("title", "description", "unit")
+
+
+def build_catalog(release_id: str, created: str, metadata: PortalMetadata, packages: list[LoadablePackage],
+                  loads: dict[str, TableLoad], files: dict[str, FileInfo], statuses: dict[str, str]) -> Catalog:
+    """``files`` maps release-relative paths to their FileInfo; ``statuses`` package name -> outcome."""
+    datasets = [describe_dataset(p, loads, files, statuses.get(p.name, "published")) for p in packages]
+    return Catalog(
+        release_id=release_id,
+        created=created,
+        portal=metadata.portal,
+        themes=metadata.themes,
+        publishers=metadata.publishers,
+        licenses=metadata.licenses,
+        datasets=sorted(datasets, key=lambda d: d.title.lower()),
+        database=files.get("portal.db"),
+    )
+
+
+def describe_dataset(package: LoadablePackage, loads: dict[str, TableLoad], files: dict[str, FileInfo],
+                     status: str) -> DatasetInfo:
+    d = package.descriptor
+    prefix = f"files/{package.name}/"
+    resources = [describe_resource(package.name, r, loads[r["name"]], files.get(prefix + r["path"]))
+                 for r in d["resources"]]
+    return DatasetInfo(
+        name=package.name,
+        title=d["title"],
+        description=d.get("description", ""),
+        title_en=d.get("title_en", ""),
+        description_en=d.get("description_en", ""),
+        publisher=d["publisher"],
+        themes=list(d.get("themes", [])),
+        licenses=list(d.get("licenses", [])),
+        sources=list(d.get("sources", [])),
+        sample=d.get("sample") is True,
+        frequency=d.get("frequency", ""),
+        keywords=list(d.get("keywords", [])),
+        temporal=dict(d.get("temporal", {})),
+        version=str(d.get("version", "")),
+        citation=d.get("citation", ""),
+        resources=resources,
+        package_file=files.get(prefix + "datapackage.json"),
+        zip_file=files.get(f"downloads/{package.name}.zip"),
+        content_hash=content_hash(prefix, files),
+        status=status,
+    )
+
+
+def describe_resource(package_name: str, resource: dict, load: TableLoad, file: FileInfo | None) -> ResourceInfo:
+    schema = resource["schema"]
+    fields = [
+        FieldInfo(
+            name=f["name"],
+            type=f.get("type", "string"),
+            **{key: str(f.get(key, "")) for key in FIELD_TEXT_KEYS},
+            constraints=dict(f.get("constraints", {})),
+            stats=load.stats.get(f["name"]),
+        )
+        for f in schema["fields"]
+    ]
+    keys = [
+        ForeignKey(
+            fields=normalize_key(fk.get("fields")),
+            table=fk["reference"].get("resource") or resource["name"],
+            columns=normalize_key(fk["reference"].get("fields")),
+            package=fk["reference"].get("package") or package_name,
+        )
+        for fk in foreign_keys(resource)
+    ]
+    return ResourceInfo(
+        name=resource["name"],
+        title=resource.get("title", ""),
+        description=resource.get("description", ""),
+        path=resource["path"],
+        file=file,
+        rows=load.rows,
+        fields=fields,
+        primary_key=normalize_key(schema.get("primaryKey")),
+        foreign_keys=keys,
+    )
+
+
+def content_hash(prefix: str, files: dict[str, FileInfo]) -> str:
+    """A digest of every published file of one dataset: it changes exactly when the dataset does."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in files if p.startswith(prefix)):
+        digest.update(f"{path[len(prefix):]}\0{files[path].sha256}\n".encode())
+    return digest.hexdigest()
+
+
+def datasette_metadata(catalog: Catalog, sql_base: str = "/sql/") -> dict:
+    """Datasette 0.65 metadata: title, licence and source per table, description and unit per column."""
+    tables = {}
+    for dataset in catalog.datasets:
+        license = dataset.licenses[0] if dataset.licenses else {}
+        source = dataset.sources[0] if dataset.sources else {}
+        for resource in dataset.resources:
+            description = resource.description or dataset.description
+            if dataset.sample:
+                description = "[Data sampel sintetis — bukan fakta tentang Kota Malang] " + description
+            tables[resource.name] = {
+                "title": f"{resource.title or resource.name} — {dataset.title}",
+                "description": description,
+                "license": license.get("title") or license.get("name", ""),
+                "license_url": license.get("path", ""),
+                "source": source.get("title", ""),
+                "source_url": source.get("path", "") if str(source.get("path", "")).startswith("http") else "",
+                "columns": {f.name: column_description(f) for f in resource.fields if column_description(f)},
+                "sort": resource.primary_key[0] if len(resource.primary_key) == 1 else None,
+            }
+            tables[resource.name] = {k: v for k, v in tables[resource.name].items() if v}
+    return {
+        "title": catalog.portal.get("title", "Portal Data"),
+        "description": catalog.portal.get("description", ""),
+        "databases": {"portal": {"tables": tables}},
+    }
+
+
+def column_description(field: FieldInfo) -> str:
+    # Units go into the text: Datasette's own "units" need pint, which knows neither jiwa nor rupiah.
+    text = field.description or field.title
+    return f"{text} (satuan: {field.unit})" if field.unit else text

@@ -1,0 +1,111 @@
+"""Stage 3: load every valid resource into one SQLite database with sqlite-utils."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from graphlib import TopologicalSorter
+from pathlib import Path
+
+import sqlite_utils
+
+from ..catalog import ColumnStats
+from .cast import column_type, make_caster
+from .descriptor import csv_dialect, foreign_keys, normalize_key
+
+
+@dataclass
+class LoadablePackage:
+    """A package known to be valid: its folder and descriptor."""
+
+    name: str
+    folder: Path
+    descriptor: dict
+
+
+@dataclass
+class TableLoad:
+    package: str
+    rows: int = 0
+    stats: dict[str, ColumnStats] = field(default_factory=dict)
+
+
+def load_database(db_path: Path, packages: list[LoadablePackage], progress=None) -> dict[str, TableLoad]:
+    """Create one table per resource (named after it) and return row counts and column stats."""
+    resources = {r["name"]: (package, r) for package in packages for r in package.descriptor["resources"]}
+    db = sqlite_utils.Database(db_path)
+    loads = {}
+    try:
+        # Referenced tables first: sqlite-utils checks that a foreign key's table exists.
+        for table in TopologicalSorter({name: referenced_tables(r) - {name} for name, (_, r) in resources.items()}).static_order():
+            package, resource = resources[table]
+            with db.atomic():
+                create_table(db, resource)
+                rows = insert_rows(db, package, resource)
+                for column in single_column_foreign_keys(resource):
+                    db[table].create_index([column[0]], if_not_exists=True)
+            loads[table] = TableLoad(package=package.name, rows=rows, stats=column_stats(db, table))
+            if progress:
+                progress(table, rows)
+        db.execute("ANALYZE")
+        db.conn.commit()
+    finally:
+        db.close()
+    return loads
+
+
+def referenced_tables(resource: dict) -> set[str]:
+    # A reference without a resource (or with "") points at the resource itself.
+    return {fk["reference"].get("resource") or resource["name"] for fk in foreign_keys(resource)}
+
+
+def single_column_foreign_keys(resource: dict) -> list[tuple[str, str, str]]:
+    """(column, other table, other column); SQLite foreign keys are declared per column here."""
+    keys = []
+    for fk in foreign_keys(resource):
+        columns, other_columns = normalize_key(fk.get("fields")), normalize_key(fk["reference"].get("fields"))
+        if len(columns) == 1 and len(other_columns) == 1:
+            keys.append((columns[0], fk["reference"].get("resource") or resource["name"], other_columns[0]))
+    return keys
+
+
+def create_table(db: sqlite_utils.Database, resource: dict) -> None:
+    schema = resource["schema"]
+    columns = {f["name"]: column_type(f) for f in schema["fields"]}
+    primary_key = normalize_key(schema.get("primaryKey"))
+    db[resource["name"]].create(
+        columns,
+        pk=(primary_key[0] if len(primary_key) == 1 else tuple(primary_key)) if primary_key else None,
+        foreign_keys=single_column_foreign_keys(resource),
+        not_null={f["name"] for f in schema["fields"] if f.get("constraints", {}).get("required")} | set(primary_key),
+    )
+
+
+def insert_rows(db: sqlite_utils.Database, package: LoadablePackage, resource: dict) -> int:
+    schema = resource["schema"]
+    missing = set(schema.get("missingValues", [""]))
+    names = [f["name"] for f in schema["fields"]]
+    casters = [make_caster(f, missing) for f in schema["fields"]]
+    count = 0
+
+    def rows():
+        nonlocal count
+        with open(package.folder / resource["path"], newline="", encoding="utf-8-sig") as file:
+            reader = csv.reader(file, **csv_dialect(resource))
+            next(reader, None)  # header, already checked against the schema by frictionless
+            for cells in reader:
+                count += 1
+                yield {name: cast(cell) for name, cast, cell in zip(names, casters, cells)}
+
+    db[resource["name"]].insert_all(rows(), batch_size=1000)
+    return count
+
+
+def column_stats(db: sqlite_utils.Database, table: str) -> dict[str, ColumnStats]:
+    columns = [c.name for c in db[table].columns]
+    parts = []
+    for column in columns:
+        quoted = f'"{column}"'
+        parts.append(f"count(*) - count({quoted}), count(distinct {quoted}), min({quoted}), max({quoted})")
+    values = db.execute(f'select {", ".join(parts)} from "{table}"').fetchone()
+    return {column: ColumnStats(*values[i * 4:(i + 1) * 4]) for i, column in enumerate(columns)}

@@ -1,0 +1,72 @@
+"""Portal-wide metadata from metadata/*.yaml: identity, themes, publishers, licences."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from ..catalog import License, Publisher, Theme
+from .report import Issue
+
+# file name -> (dataclass of one entry, required keys)
+LISTS = {
+    "themes": (Theme, ("id", "title")),
+    "publishers": (Publisher, ("id", "name")),
+    "licenses": (License, ("id", "title")),
+}
+
+
+@dataclass
+class PortalMetadata:
+    portal: dict = field(default_factory=dict)
+    themes: list[Theme] = field(default_factory=list)
+    publishers: list[Publisher] = field(default_factory=list)
+    licenses: list[License] = field(default_factory=list)
+
+    def ids(self, kind: str) -> set[str]:
+        return {entry.id for entry in getattr(self, kind)}
+
+
+def load_metadata(metadata_dir: Path) -> tuple[PortalMetadata, list[Issue]]:
+    metadata, issues = PortalMetadata(), []
+    portal_file = Path(metadata_dir) / "portal.yaml"
+    portal, problem = _read_yaml(portal_file, dict)
+    if problem:
+        issues.append(problem)
+    else:
+        metadata.portal = portal
+        if not portal.get("title"):
+            issues.append(Issue(str(portal_file), "portal-metadata", "the portal needs a title", field="title"))
+    for kind, (entry_class, required) in LISTS.items():
+        path = Path(metadata_dir) / f"{kind}.yaml"
+        entries, problem = _read_yaml(path, list)
+        if problem:
+            issues.append(problem)
+            continue
+        known = {f.name for f in dataclasses.fields(entry_class)}
+        seen = set()
+        for index, entry in enumerate(entries):
+            missing = [key for key in required if not isinstance(entry, dict) or not entry.get(key)]
+            if missing:
+                issues.append(Issue(str(path), "portal-metadata", f"entry {index + 1} lacks {', '.join(missing)}"))
+                continue
+            if entry["id"] in seen:
+                issues.append(Issue(str(path), "portal-metadata", f"id {entry['id']!r} is listed twice", field="id"))
+            seen.add(entry["id"])
+            getattr(metadata, kind).append(entry_class(**{k: v for k, v in entry.items() if k in known}))
+    return metadata, issues
+
+
+def _read_yaml(path: Path, expected: type):
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None, Issue(str(path), "portal-metadata", "file is missing")
+    except yaml.YAMLError as error:
+        return None, Issue(str(path), "portal-metadata", f"cannot be parsed: {error}")
+    if not isinstance(data, expected):
+        return None, Issue(str(path), "portal-metadata", f"must hold a {expected.__name__}")
+    return data, None

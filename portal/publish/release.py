@@ -1,0 +1,156 @@
+"""Stage 5: write the release aside, check it, then switch ``current`` atomically.
+
+A publish that fails or is interrupted leaves at most a ``.staging-*`` folder behind;
+what is live changes only with the final ``os.replace`` of the ``current`` link.
+"""
+
+from __future__ import annotations
+
+import datetime
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import zipfile
+from contextlib import contextmanager
+from pathlib import Path
+
+from ..catalog import FileInfo
+from ..releases import CURRENT, RELEASES, STAGING_PREFIX, current_link, release_ids, releases_dir
+from .report import Issue
+
+KEEP_RELEASES = 5
+MANIFEST = "manifest.json"
+CHECKSUMS = "SHA256SUMS"
+# Zip entries get a fixed date so that the same files always give the same zip bytes.
+ZIP_DATE = (2020, 1, 1, 0, 0, 0)
+
+
+class PublishLocked(Exception):
+    "Another publish is running on this build folder"
+
+
+@contextmanager
+def publish_lock(build_dir: Path):
+    Path(build_dir).mkdir(parents=True, exist_ok=True)
+    with open(Path(build_dir) / ".publish.lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise PublishLocked(f"another publish is running on {build_dir}") from None
+        yield
+
+
+def new_release_id(build_dir: Path, now: datetime.datetime) -> str:
+    base = now.strftime("%Y%m%d-%H%M%S")
+    taken = set(release_ids(build_dir))
+    candidate, n = base, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+def start_staging(build_dir: Path, release_id: str) -> Path:
+    staging = releases_dir(build_dir) / f"{STAGING_PREFIX}{release_id}"
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
+    return staging
+
+
+def copy_package(source_folder: Path, descriptor_file_name: str, descriptor: dict, target: Path) -> None:
+    """Copy a package's regular files (no links, no hidden files); always provide datapackage.json."""
+    for path in sorted(source_folder.rglob("*")):
+        relative = path.relative_to(source_folder)
+        if path.is_symlink() or any(part.startswith(".") for part in relative.parts) or not path.is_file():
+            continue
+        if path.name in ("datapackage.yaml", "datapackage.yml") and path.parent == source_folder:
+            continue
+        (target / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target / relative)
+    if descriptor_file_name != "datapackage.json":
+        (target / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n",
+                                                 encoding="utf-8")
+
+
+def write_zip(folder: Path, zip_path: Path, root_name: str) -> None:
+    """datapackage.json + data files, inside one folder named after the dataset."""
+    zip_path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(zip_path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            info = zipfile.ZipInfo(f"{root_name}/{path.relative_to(folder).as_posix()}", date_time=ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, path.read_bytes())
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def hash_files(release_dir: Path, names: tuple[str, ...] = ()) -> dict[str, FileInfo]:
+    """FileInfo of every file in the release (or just ``names``), keyed by path relative to the release."""
+    files = {}
+    paths = [release_dir / name for name in names] if names else release_dir.rglob("*")
+    for path in sorted(p for p in paths if p.is_file()):
+        relative = path.relative_to(release_dir).as_posix()
+        if relative not in (MANIFEST, CHECKSUMS):
+            files[relative] = FileInfo(path=relative, bytes=path.stat().st_size, sha256=sha256_file(path))
+    return files
+
+
+def write_manifest(release_dir: Path, release_id: str, files: dict[str, FileInfo]) -> None:
+    manifest = {"release": release_id, "files": {p: {"sha256": f.sha256, "bytes": f.bytes} for p, f in files.items()}}
+    (release_dir / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    # The same, in the format `sha256sum -c SHA256SUMS` verifies.
+    (release_dir / CHECKSUMS).write_text("".join(f"{f.sha256}  {p}\n" for p, f in files.items()), encoding="utf-8")
+
+
+def check_release(release_dir: Path) -> list[Issue]:
+    """Integrity of the staged release before it can go live."""
+    issues = []
+    db_file = release_dir / "portal.db"
+    with sqlite3.connect(f"file:{db_file}?mode=ro", uri=True) as conn:
+        result = conn.execute("PRAGMA quick_check").fetchone()[0]
+        if result != "ok":
+            issues.append(Issue(str(db_file), "portal-integrity", f"PRAGMA quick_check: {result}"))
+        broken = conn.execute("PRAGMA foreign_key_check").fetchmany(5)
+        for table, rowid, parent, _ in broken:
+            issues.append(Issue(str(db_file), "portal-integrity", f"row {rowid} of {table} points to a missing {parent}"))
+    conn.close()
+    manifest = json.loads((release_dir / MANIFEST).read_text(encoding="utf-8"))
+    for relative, expected in manifest["files"].items():
+        path = release_dir / relative
+        if not path.is_file() or sha256_file(path) != expected["sha256"]:
+            issues.append(Issue(str(path), "portal-integrity", "file does not match the manifest"))
+    return issues
+
+
+def activate(build_dir: Path, staging: Path, release_id: str) -> Path:
+    """Move the staged release into place, then switch ``current`` to it in one rename."""
+    final = releases_dir(build_dir) / release_id
+    os.rename(staging, final)
+    temporary_link = Path(build_dir) / f".{CURRENT}-{release_id}"
+    if temporary_link.is_symlink():
+        temporary_link.unlink()
+    os.symlink(f"{RELEASES}/{release_id}", temporary_link)
+    os.replace(temporary_link, current_link(build_dir))
+    return final
+
+
+def prune(build_dir: Path, keep: int = KEEP_RELEASES) -> list[str]:
+    """Delete all but the newest ``keep`` releases (never the live one) and stale staging folders."""
+    live = Path(os.readlink(current_link(build_dir))).name if current_link(build_dir).is_symlink() else None
+    removed = [rid for rid in release_ids(build_dir)[:-keep] if rid != live] if keep else []
+    for rid in removed:
+        shutil.rmtree(releases_dir(build_dir) / rid)
+    for staging in releases_dir(build_dir).glob(f"{STAGING_PREFIX}*"):
+        shutil.rmtree(staging, ignore_errors=True)
+    return removed

@@ -1,0 +1,210 @@
+"""Stage 2: validate packages with frictionless, then with the portal's own rules.
+
+Returns, for every package, the list of problems found (empty = valid).
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import re
+from graphlib import CycleError, TopologicalSorter
+
+from frictionless import FrictionlessException, Package
+
+from .descriptor import cross_package_keys, csv_dialect, normalize_key, without_cross_package_keys
+from .discover import PackageSource
+from .metadata import PortalMetadata
+from .report import Issue
+
+FREQUENCIES = ("once", "daily", "weekly", "monthly", "quarterly", "annual", "irregular")
+PACKAGE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+# Table and column names: plain lower-case SQL identifiers. A leading underscore is
+# kept for the portal's own tables, and sqlite_ for SQLite's.
+SQL_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+
+
+def validate(sources: list[PackageSource], metadata: PortalMetadata) -> dict[str, list[Issue]]:
+    issues = {source.name: list(source.issues) for source in sources}
+    for source in sources:
+        if source.descriptor is not None and not issues[source.name]:
+            issues[source.name] += check_portal_rules(source, metadata)
+    for name, found in check_unique_resource_names(sources).items():
+        issues[name] += found
+    for source in sources:
+        if source.descriptor is not None and not issues[source.name]:
+            issues[source.name] += validate_with_frictionless(source)
+    check_cross_package_references(sources, issues)
+    return issues
+
+
+def check_portal_rules(source: PackageSource, metadata: PortalMetadata) -> list[Issue]:
+    d, file = source.descriptor, str(source.descriptor_file)
+    issues = []
+
+    def problem(message, field, code="portal-metadata"):
+        issues.append(Issue(file, code, message, field=field))
+
+    if d.get("name") != source.name:
+        problem(f"name {d.get('name')!r} must equal the folder name {source.name!r}", "name", "portal-name")
+    elif not PACKAGE_NAME.match(source.name):
+        problem("name may hold only lower-case letters, digits and '-'", "name", "portal-name")
+    for key in ("title", "description"):
+        if not isinstance(d.get(key), str) or not d[key].strip():
+            problem(f"{key} is required", key)
+    if d.get("publisher") not in metadata.ids("publishers"):
+        problem(f"publisher {d.get('publisher')!r} is not listed in metadata/publishers.yaml", "publisher")
+    themes = d.get("themes")
+    if not isinstance(themes, list) or not themes:
+        problem("themes must list at least one smart city dimension", "themes")
+    else:
+        for theme in themes:
+            if theme not in metadata.ids("themes"):
+                problem(f"theme {theme!r} is not listed in metadata/themes.yaml", "themes")
+    licenses = d.get("licenses")
+    if not isinstance(licenses, list) or not licenses:
+        problem("licenses is required", "licenses")
+    else:
+        for lic in licenses:
+            if not isinstance(lic, dict) or lic.get("name") not in metadata.ids("licenses"):
+                problem(f"licence {lic!r} is not listed in metadata/licenses.yaml", "licenses")
+    if d.get("sample") is not True:
+        sources = d.get("sources")
+        if not isinstance(sources, list) or not sources or not all(isinstance(s, dict) and s.get("title") for s in sources):
+            problem('real data needs sources (title and path); synthetic data needs "sample": true', "sources")
+    if d.get("frequency") not in FREQUENCIES:
+        problem(f"frequency must be one of {', '.join(FREQUENCIES)}", "frequency")
+    for index, resource in enumerate(d.get("resources", [])):
+        issues += check_resource_rules(file, index, resource)
+    return issues
+
+
+def check_resource_rules(file: str, index: int, resource: dict) -> list[Issue]:
+    issues = []
+    name = resource.get("name")
+    where = f"resources[{index}]"
+    if not isinstance(name, str) or not SQL_NAME.match(name):
+        issues.append(Issue(file, "portal-name", f"resource name {name!r} must be a lower-case SQL identifier "
+                            "(letters, digits, _; starting with a letter)", field=f"{where}.name"))
+    if resource.get("format", "csv") != "csv" or not str(resource.get("path", "")).lower().endswith(".csv"):
+        issues.append(Issue(file, "portal-format", "only CSV resources can be published", field=f"{where}.path"))
+    if str(resource.get("encoding", "utf-8")).lower().replace("_", "-") not in ("utf-8", "utf-8-sig"):
+        issues.append(Issue(file, "portal-encoding", "data files must be UTF-8", field=f"{where}.encoding"))
+    schema = resource.get("schema")
+    if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list) or not schema["fields"]:
+        issues.append(Issue(file, "portal-schema", "an inline Table Schema with fields is required", field=f"{where}.schema"))
+        return issues
+    for field in schema["fields"]:
+        column = field.get("name") if isinstance(field, dict) else None
+        if not isinstance(column, str) or not SQL_NAME.match(column):
+            issues.append(Issue(file, "portal-name", f"column name {column!r} must be a lower-case SQL identifier",
+                                field=f"{where}.schema.fields"))
+    return issues
+
+
+def check_unique_resource_names(sources: list[PackageSource]) -> dict[str, list[Issue]]:
+    owners: dict[str, list[PackageSource]] = {}
+    for source in sources:
+        for resource in (source.descriptor or {}).get("resources", []):
+            if isinstance(resource, dict) and isinstance(resource.get("name"), str):
+                owners.setdefault(resource["name"], []).append(source)
+    issues: dict[str, list[Issue]] = {}
+    for table, packages in owners.items():
+        if len(packages) > 1:
+            names = ", ".join(p.name for p in packages)
+            for package in packages:
+                issues.setdefault(package.name, []).append(Issue(
+                    str(package.descriptor_file), "portal-duplicate-resource",
+                    f"resource name {table!r} is used by several packages ({names}); "
+                    "names must be unique across the portal because each becomes one SQL table",
+                    field="resources"))
+    return issues
+
+
+def validate_with_frictionless(source: PackageSource) -> list[Issue]:
+    descriptor = without_cross_package_keys(copy.deepcopy(source.descriptor))
+    files = {r.get("name"): source.folder / r["path"] for r in descriptor.get("resources", [])}
+    try:
+        package = Package(descriptor, basepath=str(source.folder))
+        report = package.validate()
+    except FrictionlessException as error:
+        return [Issue(str(source.descriptor_file), error.error.type, error.error.message)]
+    issues = []
+    for error in report.errors:
+        issues.append(Issue(str(source.descriptor_file), error.type, error.message))
+    for task in report.tasks:
+        file = str(files.get(task.name, source.descriptor_file))
+        for error in task.errors:
+            field = getattr(error, "field_name", None) or ",".join(getattr(error, "field_names", []) or []) or None
+            issues.append(Issue(file, error.type, error.message, row=getattr(error, "row_number", None), field=field))
+    return issues
+
+
+def check_cross_package_references(sources: list[PackageSource], issues: dict[str, list[Issue]]) -> None:
+    """Foreign keys into another package (the portal's extension of Table Schema).
+
+    Checked in dependency order, so a package pointing at an invalid one fails too.
+    """
+    by_name = {s.name: s for s in sources}
+    graph = {s.name: {fk["reference"]["package"] for _, fk in cross_package_keys(s.descriptor or {})} for s in sources}
+    try:
+        order = list(TopologicalSorter(graph).static_order())
+    except CycleError as error:
+        for name in error.args[1]:
+            if name in by_name:
+                issues[name].append(Issue(str(by_name[name].descriptor_file), "portal-foreign-key",
+                                          "packages reference each other in a cycle", field="foreignKeys"))
+        return
+    key_cache: dict[tuple, set] = {}
+    for name in order:
+        source = by_name.get(name)
+        if source is None or issues[name]:
+            continue
+        for resource, ref in cross_package_keys(source.descriptor):
+            issues[name] += check_reference(source, resource, ref, by_name, issues, key_cache)
+
+
+def check_reference(source, resource, foreign_key, by_name, issues, key_cache) -> list[Issue]:
+    file = str(source.descriptor_file)
+    reference = foreign_key["reference"]
+    target = by_name.get(reference["package"])
+    if target is None or target.descriptor is None:
+        return [Issue(file, "portal-foreign-key", f"referenced package {reference['package']!r} does not exist",
+                      field="foreignKeys")]
+    if issues[target.name]:
+        return [Issue(file, "portal-foreign-key",
+                      f"referenced package {target.name!r} is invalid in this publish", field="foreignKeys")]
+    target_resource = next((r for r in target.descriptor["resources"] if r.get("name") == reference.get("resource")), None)
+    fields, target_fields = normalize_key(foreign_key.get("fields")), normalize_key(reference.get("fields"))
+    if target_resource is None or not set(target_fields) <= _field_names(target_resource) or len(fields) != len(target_fields):
+        return [Issue(file, "portal-foreign-key",
+                      f"reference to {target.name}/{reference.get('resource')} ({', '.join(target_fields)}) does not "
+                      "name an existing resource and fields", field="foreignKeys")]
+    cache_key = (target.name, target_resource["name"], tuple(target_fields))
+    if cache_key not in key_cache:
+        key_cache[cache_key] = {tuple(row[f] for f in target_fields)
+                                for _, row in _read_rows(target.resource_file(target_resource), target_resource)}
+    known = key_cache[cache_key]
+    missing_values = set(resource.get("schema", {}).get("missingValues", [""]))
+    data_file = source.resource_file(resource)
+    found = []
+    for row_number, row in _read_rows(data_file, resource):
+        values = tuple(row.get(f, "") for f in fields)
+        if any(v in missing_values for v in values) or values in known:
+            continue
+        found.append(Issue(str(data_file), "foreign-key",
+                           f"value {', '.join(values)!r} is not a {', '.join(target_fields)} of "
+                           f"{target.name}/{target_resource['name']}", row=row_number, field=",".join(fields)))
+        if len(found) >= 100:
+            break
+    return found
+
+
+def _field_names(resource: dict) -> set[str]:
+    return {f.get("name") for f in resource.get("schema", {}).get("fields", [])}
+
+
+def _read_rows(path, resource):
+    """(row number, dict) pairs; row numbers count the header as 1, as frictionless does."""
+    with open(path, newline="", encoding="utf-8-sig") as file:
+        yield from enumerate(csv.DictReader(file, **csv_dialect(resource)), start=2)

@@ -1,0 +1,38 @@
+"""Where releases live in the build folder; shared by publish (writes) and the web app (reads).
+
+    BUILD/releases/<release-id>/   one immutable release
+    BUILD/current -> releases/<id> the live one, switched atomically by publish
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+RELEASES = "releases"
+CURRENT = "current"
+STAGING_PREFIX = ".staging-"
+
+
+def releases_dir(build_dir: Path) -> Path:
+    return Path(build_dir) / RELEASES
+
+
+def current_link(build_dir: Path) -> Path:
+    return Path(build_dir) / CURRENT
+
+
+def current_release_id(build_dir: Path) -> str | None:
+    """The id of the live release, read from the link in one system call (no half-switched state)."""
+    try:
+        return Path(os.readlink(current_link(build_dir))).name
+    except (FileNotFoundError, OSError):
+        return None
+
+
+def release_ids(build_dir: Path) -> list[str]:
+    """Every complete release, oldest first (ids sort by time)."""
+    folder = releases_dir(build_dir)
+    if not folder.is_dir():
+        return []
+    return sorted(p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))

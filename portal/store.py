@@ -1,0 +1,47 @@
+"""The web side's view of the build folder: which release is live, and its catalog.
+
+Every request pins one ``Release`` at its start, so a page never mixes two releases;
+a newly switched ``current`` is picked up by the next request, without a restart.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from .catalog import Catalog
+from .releases import current_release_id, releases_dir
+
+CACHED_RELEASES = 3
+
+
+@dataclass(frozen=True)
+class Release:
+    id: str
+    path: Path
+    catalog: Catalog
+
+    def file(self, relative: str) -> Path:
+        return self.path / relative
+
+
+class ReleaseStore:
+    def __init__(self, build_dir: Path):
+        self.build_dir = Path(build_dir)
+        self._cache: dict[str, Release] = {}
+        self._lock = threading.Lock()
+
+    def current(self) -> Release | None:
+        release_id = current_release_id(self.build_dir)
+        if release_id is None:
+            return None
+        with self._lock:
+            release = self._cache.get(release_id)
+            if release is None:
+                path = releases_dir(self.build_dir) / release_id
+                release = Release(release_id, path, Catalog.load(path / "catalog.json"))
+                self._cache[release_id] = release
+                for stale in sorted(self._cache)[:-CACHED_RELEASES]:
+                    del self._cache[stale]
+            return release

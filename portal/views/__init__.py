@@ -1,0 +1,1 @@
+"""Blueprints of the Flask side: pages (HTML) and downloads (files)."""

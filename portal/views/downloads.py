@@ -1,0 +1,54 @@
+"""Downloads: the exact validated bytes, looked up in the catalog (never a path from the URL)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, g, send_file
+
+from ..catalog import FileInfo
+
+blueprint = Blueprint("downloads", __name__, url_prefix="/download")
+
+RELEASE_FILES = {"manifest.json": "application/json", "SHA256SUMS": "text/plain", "catalog.json": "application/json"}
+
+
+def send_release_file(info: FileInfo | None, download_name: str, mimetype: str):
+    if info is None:
+        abort(404)
+    response = send_file(g.release.file(info.path), mimetype=mimetype, as_attachment=True,
+                         download_name=download_name, conditional=True, etag=info.sha256)
+    # Lets a script check the bytes it got against the release manifest.
+    response.headers["X-Content-SHA256"] = info.sha256
+    return response
+
+
+@blueprint.route("/<dataset_name>/<resource_name>.csv")
+def resource_csv(dataset_name: str, resource_name: str):
+    dataset = g.release.catalog.dataset(dataset_name) or abort(404)
+    resource = dataset.resource(resource_name) or abort(404)
+    return send_release_file(resource.file, resource.download_name, "text/csv; charset=utf-8")
+
+
+@blueprint.route("/<dataset_name>.zip")
+def dataset_zip(dataset_name: str):
+    dataset = g.release.catalog.dataset(dataset_name) or abort(404)
+    return send_release_file(dataset.zip_file, f"{dataset.name}.zip", "application/zip")
+
+
+@blueprint.route("/<dataset_name>/datapackage.json")
+def dataset_descriptor(dataset_name: str):
+    dataset = g.release.catalog.dataset(dataset_name) or abort(404)
+    return send_release_file(dataset.package_file, "datapackage.json", "application/json")
+
+
+@blueprint.route("/portal.db")
+def database():
+    return send_release_file(g.release.catalog.database, f"portal-{g.release.id}.db", "application/vnd.sqlite3")
+
+
+@blueprint.route("/release/<file_name>")
+def release_file(file_name: str):
+    if file_name not in RELEASE_FILES:
+        abort(404)
+    path = g.release.file(file_name)
+    return send_file(path, mimetype=RELEASE_FILES[file_name], as_attachment=True,
+                     download_name=file_name, conditional=True)
