@@ -59,7 +59,8 @@ def publish(datasets_dir: Path, metadata_dir: Path, build_dir: Path, as_json: bo
 
 def print_report(report: PublishReport, console: Console) -> None:
     for issue in report.all_issues():
-        console.print(f"[red]error[/] {issue.location()}: [bold]{issue.code}[/] {issue.message}", highlight=False)
+        console.print(f"[red]error[/] {issue.location()}: [bold]{issue.code}[/] {issue.message}",
+                      highlight=False, soft_wrap=True)
     table = Table(title="Publish summary")
     for column in ("dataset", "status", "rows", "errors"):
         table.add_column(column)
@@ -68,7 +69,8 @@ def print_report(report: PublishReport, console: Console) -> None:
     console.print(table)
     for outcome in report.datasets:
         if outcome.status == KEPT_PREVIOUS:
-            console.print(f"{outcome.name} is invalid: its version from release {outcome.previous_release} stays published.")
+            console.print(f"{outcome.name} is invalid: its version from release {outcome.previous_release} "
+                          "stays published.", soft_wrap=True)
     if report.release_id:
         console.print(f"Release [bold]{report.release_id}[/] is live ({report.seconds} s).")
     else:

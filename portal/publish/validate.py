@@ -31,10 +31,13 @@ def validate(sources: list[PackageSource], metadata: PortalMetadata) -> dict[str
             issues[source.name] += check_portal_rules(source, metadata)
     for name, found in check_unique_resource_names(sources).items():
         issues[name] += found
+    # Only well-formed descriptors get their data read; data errors found by frictionless
+    # do not stop the cross-package checks, so one run reports every bad row.
+    readable = {name for name, found in issues.items() if not found}
     for source in sources:
-        if source.descriptor is not None and not issues[source.name]:
+        if source.name in readable:
             issues[source.name] += validate_with_frictionless(source)
-    check_cross_package_references(sources, issues)
+    check_cross_package_references([s for s in sources if s.name in readable], issues)
     return issues
 
 
@@ -158,7 +161,7 @@ def check_cross_package_references(sources: list[PackageSource], issues: dict[st
     key_cache: dict[tuple, set] = {}
     for name in order:
         source = by_name.get(name)
-        if source is None or issues[name]:
+        if source is None:
             continue
         for resource, ref in cross_package_keys(source.descriptor):
             issues[name] += check_reference(source, resource, ref, by_name, issues, key_cache)
@@ -168,7 +171,7 @@ def check_reference(source, resource, foreign_key, by_name, issues, key_cache) -
     file = str(source.descriptor_file)
     reference = foreign_key["reference"]
     target = by_name.get(reference["package"])
-    if target is None or target.descriptor is None:
+    if target is None:
         return [Issue(file, "portal-foreign-key", f"referenced package {reference['package']!r} does not exist",
                       field="foreignKeys")]
     if issues[target.name]:

@@ -25,7 +25,7 @@ def send_release_file(info: FileInfo | None, download_name: str, mimetype: str):
 def resource_csv(dataset_name: str, resource_name: str):
     dataset = g.release.catalog.dataset(dataset_name) or abort(404)
     resource = dataset.resource(resource_name) or abort(404)
-    return send_release_file(resource.file, resource.download_name, "text/csv; charset=utf-8")
+    return send_release_file(resource.file, resource.download_name, "text/csv")
 
 
 @blueprint.route("/<dataset_name>.zip")

@@ -1,0 +1,86 @@
+"""A running application picks up a newly switched release without a restart."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+
+from portal import create_app
+from portal.asgi import PortalApplication
+from portal.publish import publish
+
+from .conftest import FIXTURE_DATASETS, FIXTURE_METADATA, SyncASGIClient, copy_datasets
+from .html import parse, text
+
+
+def rename_klojen(datasets, new_name):
+    path = datasets / "wilayah-mini" / "data" / "kecamatan_mini.csv"
+    path.write_text(path.read_text().replace("Klojen", new_name))
+
+
+def test_pages_and_sql_follow_the_new_release(tmp_path):
+    build = tmp_path / "build"
+    datasets = copy_datasets(tmp_path / "d", *FIXTURE_DATASETS.iterdir())
+    first = publish(datasets, FIXTURE_METADATA, build)
+    client = SyncASGIClient(PortalApplication(create_app({"BUILD_DIR": str(build)})))
+    try:
+        assert client.get("/sql/portal/kecamatan_mini.json?_shape=array").json()[1]["nama"] == "Klojen"
+        assert text(parse(client.get("/about")), "#release-id") == first.release_id
+
+        rename_klojen(datasets, "Klojen Baru")
+        second = publish(datasets, FIXTURE_METADATA, build)
+        assert second.ok
+        assert client.get("/sql/portal/kecamatan_mini.json?_shape=array").json()[1]["nama"] == "Klojen Baru"
+        assert text(parse(client.get("/about")), "#release-id") == second.release_id
+        preview = parse(client.get("/dataset/wilayah-mini")).css("table.preview[data-table=kecamatan_mini] td")
+        assert "Klojen Baru" in [td.text(strip=True) for td in preview]
+    finally:
+        client.close()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_up(url: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=2).status_code < 500:
+                return
+        except httpx.TransportError:
+            time.sleep(0.2)
+    pytest.fail(f"server at {url} did not start")
+
+
+def test_portal_serve_runs_a_real_server_with_workers(tmp_path):
+    """`portal serve` publishes first when no release exists, then serves pages and SQL."""
+    build, port = tmp_path / "build", free_port()
+    datasets = copy_datasets(tmp_path / "d", *FIXTURE_DATASETS.iterdir())
+    command = [sys.executable, "-m", "portal", "serve", "--build", str(build), "--datasets", str(datasets),
+               "--metadata", str(FIXTURE_METADATA), "--port", str(port), "--workers", "2"]
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=os.environ.copy())
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(base + "/about")
+        assert httpx.get(base + "/").status_code == 200
+        rows = httpx.get(base + "/sql/portal/kecamatan_mini.json?_shape=array").json()
+        assert [row["nama"] for row in rows] == ["Blimbing", "Klojen"]
+
+        rename_klojen(datasets, "Klojen Baru")
+        second = publish(datasets, FIXTURE_METADATA, build)
+        # Enough requests to reach both worker processes; every one sees the new release.
+        for _ in range(12):
+            rows = httpx.get(base + "/sql/portal/kecamatan_mini.json?_shape=array").json()
+            assert rows[1]["nama"] == "Klojen Baru"
+            assert text(parse(httpx.get(base + "/about")), "#release-id") == second.release_id
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=20)[0].decode(errors="replace")
+    assert "Started parent process" in output or "Uvicorn running" in output, output

@@ -1,0 +1,73 @@
+"""The mounted Datasette, through the same ASGI object production serves."""
+
+import csv
+import io
+
+import pytest
+
+from .html import links, parse
+
+
+def test_table_rows_as_json(asgi_client):
+    response = asgi_client.get("/sql/portal/kelurahan_mini.json?_shape=array")
+    assert response.status_code == 200
+    assert response.json() == [
+        {"kode": "35.73.01.1001", "nama": "Balearjosari", "kode_kecamatan": "35.73.01"},
+        {"kode": "35.73.01.1002", "nama": "Arjosari", "kode_kecamatan": "35.73.01"},
+        {"kode": "35.73.02.1001", "nama": "Klojen", "kode_kecamatan": "35.73.02"},
+    ]
+
+
+def test_sql_query_joins_across_packages(asgi_client):
+    sql = ("select p.id, k.nama from pengaduan_mini p join kelurahan_mini k on k.kode = p.kode_kelurahan "
+           "where p.selesai = 1 order by p.id")
+    response = asgi_client.get("/sql/portal.json", params={"sql": sql, "_shape": "array"})
+    assert response.json() == [{"id": 1, "nama": "Balearjosari"}, {"id": 3, "nama": "Klojen"},
+                               {"id": 5, "nama": "Klojen"}]
+
+
+def test_csv_export(asgi_client):
+    response = asgi_client.get("/sql/portal/kecamatan_mini.csv")
+    assert response.status_code == 200
+    assert response.headers["content-type"].split(";")[0] in ("text/plain", "text/csv")
+    assert list(csv.reader(io.StringIO(response.text))) == [["kode", "nama"], ["35.73.01", "Blimbing"],
+                                                            ["35.73.02", "Klojen"]]
+
+
+@pytest.mark.parametrize("path", ["/sql/", "/sql/portal", "/sql/portal/pengaduan_mini", 
+                                  "/sql/portal/kelurahan_mini/35~2E73~2E01~2E1001",  # Datasette tilde-encodes dots
+                                  "/sql/portal?sql=select+1", "/sql/-/metadata"])
+def test_datasette_links_have_a_single_prefix_and_lead_back_to_the_portal(asgi_client, path):
+    response = asgi_client.get(path, follow_redirects=True)
+    assert response.status_code == 200, path
+    hrefs = links(parse(response))
+    assert not [h for h in hrefs if "/sql/sql/" in h]
+    assert "/" in hrefs and "/dataset" in hrefs and "/about" in hrefs  # the portal's header
+    assert [h for h in hrefs if h.startswith("/sql/")], "Datasette's own links keep the /sql/ prefix"
+
+
+def test_table_page_shows_portal_metadata(asgi_client):
+    page = parse(asgi_client.get("/sql/portal/pengaduan_mini"))
+    body = page.body.text()
+    assert "Pengaduan — Layanan mini (Data sampel sintetis)" in body
+    assert "Data sampel sintetis — bukan fakta" in body
+    assert "Biaya penanganan (satuan: rupiah)" in body
+
+
+def test_unknown_urls_are_404_not_500(asgi_client, capsys):
+    for path in ("/sql/nope", "/sql/portal/nope", "/sql/portal/nope.json"):
+        assert asgi_client.get(path).status_code == 404, path
+    # Datasette with rich installed would print a traceback with local variables here.
+    assert "locals" not in capsys.readouterr().err
+
+
+def test_pages_still_served_beside_datasette(asgi_client):
+    response = asgi_client.get("/dataset/wilayah-mini")
+    assert response.status_code == 200 and "Wilayah mini" in response.text
+    assert asgi_client.get("/static/portal.css").status_code == 200
+
+
+def test_sql_is_read_only(asgi_client):
+    response = asgi_client.get("/sql/portal.json", params={"sql": "delete from kecamatan_mini"})
+    assert response.status_code == 400
+    assert asgi_client.get("/sql/portal/kecamatan_mini.json?_shape=array").json()[0]["kode"] == "35.73.01"
