@@ -85,8 +85,9 @@ def print_report(report: PublishReport, console: Console) -> None:
 @click.option("--port", default=8000, show_default=True, help="Port to listen on.")
 @click.option("--workers", default=max(2, min(4, os.cpu_count() or 1)), show_default=True, help="Number of server processes.")
 def serve(build_dir: Path, datasets_dir: Path, metadata_dir: Path, host: str, port: int, workers: int):
-    "Run the portal with uvicorn, publishing the datasets first when no release exists."
-    import uvicorn
+    "Run the portal with granian, publishing the datasets first when no release exists."
+    from granian import Granian
+    from granian.constants import Interfaces
 
     if current_release_id(build_dir) is None:
         click.echo(f"No release in {build_dir} yet: publishing {datasets_dir} first.", err=True)
@@ -94,8 +95,22 @@ def serve(build_dir: Path, datasets_dir: Path, metadata_dir: Path, host: str, po
         print_report(report, Console(stderr=True))
         if report.release_id is None:
             sys.exit(1)
-    os.environ["PORTAL_BUILD_DIR"] = str(build_dir.resolve())
-    uvicorn.run("portal.asgi:app", host=host, port=port, workers=workers, lifespan="on", log_level="info")
+    os.environ["PORTAL_BUILD_DIR"] = str(build_dir.resolve())  # read by every worker process
+    # granian rather than uvicorn: uvicorn's multi-worker sockets lose TCP_NODELAY, which
+    # costs each keep-alive request a 40 ms delayed-ACK stall (bench/bench_pages.py).
+    Granian("portal.asgi:app", address=host, port=port, interface=Interfaces.ASGI, workers=workers,
+            respawn_failed_workers=True).serve()
+
+
+@cli.command("generate-samples")
+@datasets_option
+@click.option("--seed", default=2026, show_default=True, help="Seed of the pseudo-random generator.")
+def generate_samples_command(datasets_dir: Path, seed: int):
+    "Rewrite the synthetic sample packages (sampel-*) deterministically from a seed."
+    from .samples import generate_samples
+
+    for path in generate_samples(datasets_dir, seed=seed):
+        click.echo(path)
 
 
 def main():

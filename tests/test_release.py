@@ -104,5 +104,9 @@ def test_keeps_the_last_five_releases(tmp_path):
 def test_release_ids_sort_by_time_and_never_collide(tmp_path):
     now = datetime.datetime(2026, 1, 2, 3, 4, 5)
     (releases_dir(tmp_path) / "20260102-030405").mkdir(parents=True)
-    assert new_release_id(tmp_path, now) == "20260102-030405-2"
+    assert new_release_id(tmp_path, now) == "20260102-030405-002"
+    (releases_dir(tmp_path) / "20260102-030405-002").mkdir()
+    assert new_release_id(tmp_path, now) == "20260102-030405-003"
+    # A clock that went backwards still gives an id that sorts last.
+    assert new_release_id(tmp_path, now - datetime.timedelta(days=1)) == "20260102-030405-003"
     assert new_release_id(tmp_path / "empty", now) == "20260102-030405"

@@ -44,13 +44,14 @@ def publish_lock(build_dir: Path):
 
 
 def new_release_id(build_dir: Path, now: datetime.datetime) -> str:
-    base = now.strftime("%Y%m%d-%H%M%S")
-    taken = set(release_ids(build_dir))
-    candidate, n = base, 1
-    while candidate in taken:
-        n += 1
-        candidate = f"{base}-{n}"
-    return candidate
+    """A time stamp that sorts after every existing release, even within the same second."""
+    candidate = now.strftime("%Y%m%d-%H%M%S")
+    existing = release_ids(build_dir)
+    latest = existing[-1] if existing else ""
+    if candidate > latest:
+        return candidate
+    base, counter = latest[:15], int(latest[16:] or 1)
+    return f"{base}-{counter + 1:03d}"
 
 
 def start_staging(build_dir: Path, release_id: str) -> Path:

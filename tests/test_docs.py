@@ -1,0 +1,26 @@
+"""The README documents every setting, command and option (as sqlite-utils' test_docs does)."""
+
+import pytest
+
+from portal.cli import cli
+from portal.config import SETTINGS
+
+from .conftest import ROOT
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("setting", SETTINGS, ids=lambda s: s.name)
+def test_setting_is_documented(setting):
+    assert f"PORTAL_{setting.name}" in README
+
+
+@pytest.mark.parametrize("name", sorted(cli.commands))
+def test_command_and_its_options_are_documented(name):
+    command = cli.commands[name]
+    assert command.help, f"{name} has no help"
+    assert f"portal {name}" in README
+    for param in command.params:
+        for option in param.opts:
+            assert option in README, f"{name} {option} is not in README.md"
+        assert param.help, f"{name} {param.name} has no help"
