@@ -57,18 +57,27 @@ class DatasettePool:
 
     def __init__(self, settings: dict):
         self.settings = settings
-        self._apps: dict[str, object] = {}
+        self._instances: dict[str, tuple[Datasette, object]] = {}
         self._lock = asyncio.Lock()
 
     async def app_for(self, release: Release):
-        app = self._apps.get(release.id)
-        if app is not None:
-            return app
+        instance = self._instances.get(release.id)
+        if instance is not None:
+            return instance[1]
         async with self._lock:
-            if release.id not in self._apps:
+            if release.id not in self._instances:
                 ds = build_datasette(release, self.settings)
                 await ds.invoke_startup()
-                self._apps[release.id] = ds.app()
-                for stale in sorted(self._apps)[:-KEPT_INSTANCES]:
-                    del self._apps[stale]
-            return self._apps[release.id]
+                self._instances[release.id] = (ds, ds.app())
+                for stale in sorted(self._instances)[:-KEPT_INSTANCES]:
+                    close(self._instances.pop(stale)[0])
+            return self._instances[release.id][1]
+
+
+def close(ds: Datasette) -> None:
+    """Free an old release's connections and SQL threads. Only instances two releases
+    old are closed, so no request is still running on them."""
+    for database in ds.databases.values():
+        database.close()
+    if ds.executor is not None:
+        ds.executor.shutdown(wait=False)

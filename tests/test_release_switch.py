@@ -84,3 +84,20 @@ def test_portal_serve_runs_a_real_server_with_workers(tmp_path):
         server.terminate()
         output = server.communicate(timeout=20)[0].decode(errors="replace")
     assert "Listening at" in output and "worker-2" in output, output
+
+
+def test_old_datasette_instances_are_closed(tmp_path):
+    """Each release gets its own Datasette; instances two releases old release their threads."""
+    build = tmp_path / "build"
+    datasets = copy_datasets(tmp_path / "d", *FIXTURE_DATASETS.iterdir())
+    application = PortalApplication(create_app({"BUILD_DIR": str(build)}))
+    client = SyncASGIClient(application)
+    try:
+        kecamatan = datasets / "wilayah-mini" / "data" / "kecamatan_mini.csv"
+        for n in range(4):
+            kecamatan.write_text(f"kode,nama\n35.73.01,Blimbing\n35.73.02,Klojen {n}\n")
+            publish(datasets, FIXTURE_METADATA, build)
+            assert client.get("/sql/portal/kecamatan_mini.json?_shape=array").json()[1]["nama"] == f"Klojen {n}"
+        assert len(application.sql._instances) == 2
+    finally:
+        client.close()
