@@ -15,9 +15,9 @@ from typing import Callable
 
 from ..releases import current_release_id, releases_dir
 from .describe import build_catalog, datasette_metadata
-from .discover import discover
+from .discover import PackageSource, discover
 from .load import LoadablePackage, load_database
-from .metadata import load_metadata
+from .metadata import PortalMetadata, load_metadata
 from .release import (activate, check_release, copy_package, hash_files, new_release_id, prune, publish_lock,
                       start_staging, write_manifest, write_zip)
 from .report import FAILED, KEPT_PREVIOUS, PUBLISHED, DatasetOutcome, Issue, PublishReport
@@ -28,7 +28,9 @@ DESCRIBING_FILES = ("catalog.json", "datasette.json", "report.json")
 
 def publish(datasets_dir: Path, metadata_dir: Path, build_dir: Path,
             log: Callable[[str], None] = lambda message: None) -> PublishReport:
+    """Validate every package and release the valid ones; what was live stays live on any failure."""
     started = time.perf_counter()
+    build_dir = Path(build_dir)
     report = PublishReport()
     metadata, problems = load_metadata(Path(metadata_dir))
     if problems:
@@ -38,57 +40,29 @@ def publish(datasets_dir: Path, metadata_dir: Path, build_dir: Path,
     sources = discover(Path(datasets_dir))
     log(f"validate {len(sources)} packages")
     issues = validate(sources, metadata)
-    with publish_lock(Path(build_dir)):
+    with publish_lock(build_dir):
         now = datetime.datetime.now(datetime.timezone.utc)
-        release_id = new_release_id(Path(build_dir), now)
-        previous_id = current_release_id(Path(build_dir))
-        staging = start_staging(Path(build_dir), release_id)
+        release_id = new_release_id(build_dir, now)
+        previous = current_release_id(build_dir)
+        staging = start_staging(build_dir, release_id)
         try:
-            packages = []
-            for source in sources:
-                outcome = DatasetOutcome(source.name, PUBLISHED, issues[source.name])
-                target = staging / "files" / source.name
-                if not outcome.issues:
-                    copy_package(source.folder, source.descriptor_file.name, source.descriptor, target)
-                    packages.append(LoadablePackage(source.name, target, source.descriptor))
-                elif previous_id and (releases_dir(build_dir) / previous_id / "files" / source.name).is_dir():
-                    # Invalid now, published before: the previous version stays live.
-                    shutil.copytree(releases_dir(build_dir) / previous_id / "files" / source.name, target)
-                    descriptor = json.loads((target / "datapackage.json").read_text(encoding="utf-8"))
-                    packages.append(LoadablePackage(source.name, target, descriptor))
-                    outcome.status, outcome.previous_release = KEPT_PREVIOUS, previous_id
-                else:
-                    outcome.status = FAILED
-                report.datasets.append(outcome)
+            packages, report.datasets = gather_packages(sources, issues, staging / "files",
+                                                        previous and releases_dir(build_dir) / previous)
             if not packages:
                 report.issues.append(Issue(str(datasets_dir), "portal-nothing-to-publish", "no valid data package found"))
                 shutil.rmtree(staging)
                 return report
-            log(f"load {len(packages)} packages into SQLite")
-            loads = load_database(staging / "portal.db", packages, progress=lambda table, rows: log(f"  {table}: {rows} rows"))
-            for package in packages:
-                write_zip(package.folder, staging / "downloads" / f"{package.name}.zip", package.name)
-                report.outcome(package.name).rows = sum(t.rows for t in loads.values() if t.package == package.name)
-            log("describe")
-            files = hash_files(staging)
-            statuses = {o.name: o.status for o in report.datasets}
-            catalog = build_catalog(release_id, now.isoformat(timespec="seconds"), metadata, packages, loads, files, statuses)
-            catalog.dump(staging / "catalog.json")
-            write_json(staging / "datasette.json", datasette_metadata(catalog))
             report.release_id = release_id
-            write_json(staging / "report.json", report.to_dict())
-            files.update(hash_files(staging, names=DESCRIBING_FILES))
-            write_manifest(staging, release_id, files)
+            write_release(staging, now, metadata, packages, report, log)
             log("check and switch")
             problems = check_release(staging)
             if problems:
-                raise ReleaseCheckFailed(problems)
-            activate(Path(build_dir), staging, release_id)
-            prune(Path(build_dir))
-        except ReleaseCheckFailed as failed:
-            report.release_id = None
-            report.issues += failed.issues
-            shutil.rmtree(staging, ignore_errors=True)
+                report.release_id = None
+                report.issues += problems
+                shutil.rmtree(staging)
+            else:
+                activate(build_dir, staging, release_id)
+                prune(build_dir)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
@@ -96,10 +70,46 @@ def publish(datasets_dir: Path, metadata_dir: Path, build_dir: Path,
     return report
 
 
-class ReleaseCheckFailed(Exception):
-    def __init__(self, issues: list[Issue]):
-        super().__init__("release check failed")
-        self.issues = issues
+def gather_packages(sources: list[PackageSource], issues: dict[str, list[Issue]], files_dir: Path,
+                    previous_release: Path | None) -> tuple[list[LoadablePackage], list[DatasetOutcome]]:
+    """Copy each valid package into the release; an invalid one keeps its previously published copy."""
+    packages, outcomes = [], []
+    for source in sources:
+        outcome = DatasetOutcome(source.name, PUBLISHED, issues[source.name])
+        target = files_dir / source.name
+        kept = previous_release / "files" / source.name if previous_release else None
+        if not outcome.issues:
+            copy_package(source.folder, source.descriptor_file.name, source.descriptor, target)
+            packages.append(LoadablePackage(source.name, target, source.descriptor))
+        elif kept and kept.is_dir():
+            shutil.copytree(kept, target)
+            descriptor = json.loads((target / "datapackage.json").read_text(encoding="utf-8"))
+            packages.append(LoadablePackage(source.name, target, descriptor))
+            outcome.status, outcome.previous_release = KEPT_PREVIOUS, previous_release.name
+        else:
+            outcome.status = FAILED
+        outcomes.append(outcome)
+    return packages, outcomes
+
+
+def write_release(staging: Path, now: datetime.datetime, metadata: PortalMetadata, packages: list[LoadablePackage],
+                  report: PublishReport, log: Callable[[str], None]) -> None:
+    """Everything in the release folder: database, zips, catalog, Datasette metadata, manifest."""
+    log(f"load {len(packages)} packages into SQLite")
+    loads = load_database(staging / "portal.db", packages, progress=lambda table, rows: log(f"load {table}: {rows} rows"))
+    for package in packages:
+        write_zip(package.folder, staging / "downloads" / f"{package.name}.zip", package.name)
+        report.outcome(package.name).rows = sum(t.rows for t in loads.values() if t.package == package.name)
+    log("describe")
+    files = hash_files(staging)
+    statuses = {outcome.name: outcome.status for outcome in report.datasets}
+    catalog = build_catalog(report.release_id, now.isoformat(timespec="seconds"), metadata, packages, loads,
+                            files, statuses)
+    catalog.dump(staging / "catalog.json")
+    write_json(staging / "datasette.json", datasette_metadata(catalog))
+    write_json(staging / "report.json", report.to_dict())
+    files.update(hash_files(staging, names=DESCRIBING_FILES))
+    write_manifest(staging, report.release_id, files)
 
 
 def write_json(path: Path, data) -> None:
