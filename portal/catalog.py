@@ -15,11 +15,31 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-CATALOG_VERSION = 1
+CATALOG_VERSION = 2
 
 
 class CatalogVersionError(Exception):
     "The catalog was written by an incompatible version of the portal"
+
+
+@dataclass
+class Issue:
+    """One problem found by publish: where it is and what it is."""
+
+    file: str  # path as the publisher knows it, e.g. datasets/x/data/y.csv
+    code: str  # frictionless error type (type-error, foreign-key, ...) or a portal-* code
+    message: str
+    row: int | None = None  # line in the file, header = 1 (frictionless' row number)
+    field: str | None = None  # column name, or descriptor property
+    cell: str | None = None  # the offending value, when there is one
+
+    def location(self) -> str:
+        parts = [self.file]
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.field:
+            parts.append(f"field {self.field}")
+        return ", ".join(parts)
 
 
 @dataclass
@@ -44,8 +64,15 @@ class FieldInfo:
     title: str = ""
     description: str = ""
     unit: str = ""
+    concept: str = ""
+    classification: str = ""
+    reference_code_list: str = ""  # <package>/<resource> of a reference table, or a URL
     constraints: dict = field(default_factory=dict)
     stats: ColumnStats | None = None
+
+    @property
+    def documented(self) -> bool:
+        return bool(self.title and self.description)
 
 
 @dataclass
@@ -74,6 +101,50 @@ class ResourceInfo:
 
 
 @dataclass
+class ValidationInfo:
+    passed: bool
+    checked_at: str  # ISO 8601, UTC
+    frictionless_version: str
+    checks: list[str] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+
+
+@dataclass
+class ResourceChange:
+    name: str
+    status: str  # added | removed | changed | unchanged
+    compared_by: str = ""  # "primary key" or "whole rows"
+    rows_before: int = 0
+    rows_after: int = 0
+    added: int = 0
+    removed: int = 0
+    changed: int | None = None  # None when rows have no key to match them by
+    sample_added: list[str] = field(default_factory=list)
+    sample_removed: list[str] = field(default_factory=list)
+    sample_changed: list[str] = field(default_factory=list)
+    fields_added: list[str] = field(default_factory=list)
+    fields_removed: list[str] = field(default_factory=list)
+    fields_retyped: list[str] = field(default_factory=list)
+
+
+@dataclass
+class DatasetChanges:
+    first: bool = False  # the first published version: nothing to compare with
+    metadata: list[str] = field(default_factory=list)  # descriptor properties that changed
+    resources: list[ResourceChange] = field(default_factory=list)
+
+
+@dataclass
+class VersionInfo:
+    number: int
+    release_id: str
+    date: str  # ISO 8601, UTC
+    content_hash: str
+    files: dict[str, FileInfo] = field(default_factory=dict)  # resource name (and "zip") -> stored object
+    changes: DatasetChanges | None = None
+
+
+@dataclass
 class DatasetInfo:
     name: str
     title: str
@@ -81,6 +152,9 @@ class DatasetInfo:
     title_en: str = ""
     description_en: str = ""
     publisher: str = ""
+    author: str = ""  # Produsen Data
+    maintainer: str = ""  # Walidata
+    access_rights: str = ""
     themes: list[str] = field(default_factory=list)
     licenses: list[dict] = field(default_factory=list)
     sources: list[dict] = field(default_factory=list)
@@ -90,6 +164,16 @@ class DatasetInfo:
     temporal: dict = field(default_factory=dict)
     version: str = ""
     citation: str = ""
+    konsep: str = ""
+    definisi: str = ""
+    satuan: str = ""
+    ukuran: str = ""
+    modified: str = ""
+    spatial: dict = field(default_factory=dict)
+    dasar_hukum: list[str] = field(default_factory=list)
+    metodologi: str = ""
+    data_prioritas: bool | None = None
+    missing_recommended: list[str] = field(default_factory=list)
     resources: list[ResourceInfo] = field(default_factory=list)
     package_file: FileInfo | None = None  # datapackage.json as published
     zip_file: FileInfo | None = None
@@ -97,6 +181,8 @@ class DatasetInfo:
     # "published": validated in this release; "kept-previous": this release's
     # publish found it invalid, so the previously published version was kept.
     status: str = "published"
+    validation: ValidationInfo | None = None
+    versions: list[VersionInfo] = field(default_factory=list)  # oldest first
 
     @property
     def total_rows(self) -> int:
@@ -104,6 +190,13 @@ class DatasetInfo:
 
     def resource(self, name: str) -> ResourceInfo | None:
         return next((r for r in self.resources if r.name == name), None)
+
+    @property
+    def current_version(self) -> VersionInfo | None:
+        return self.versions[-1] if self.versions else None
+
+    def version(self, number: int) -> VersionInfo | None:
+        return next((v for v in self.versions if v.number == number), None)
 
 
 @dataclass
@@ -123,6 +216,8 @@ class Publisher:
     name_en: str = ""
     description: str = ""
     url: str = ""
+    kind: str = "opd"  # opd: a Kota Malang perangkat daerah; external: another producer
+    contact_url: str = ""
 
 
 @dataclass
@@ -131,6 +226,19 @@ class License:
     title: str
     url: str = ""
     open: bool = True
+
+
+@dataclass
+class ReleaseEntry:
+    """One line of the portal-wide release log."""
+
+    id: str
+    date: str
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    kept_previous: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -143,6 +251,7 @@ class Catalog:
     licenses: list[License] = field(default_factory=list)
     datasets: list[DatasetInfo] = field(default_factory=list)
     database: FileInfo | None = None
+    releases: list[ReleaseEntry] = field(default_factory=list)  # newest first
     version: int = CATALOG_VERSION
 
     def dataset(self, name: str) -> DatasetInfo | None:
@@ -203,6 +312,9 @@ def _convert(hint, value):
     if origin is list:
         (item_hint,) = typing.get_args(hint)
         return [_convert(item_hint, item) for item in value]
+    if origin is dict:
+        _, value_hint = typing.get_args(hint)
+        return {key: _convert(value_hint, item) for key, item in value.items()}
     if dataclasses.is_dataclass(hint):
         return _build(hint, value)
     return value

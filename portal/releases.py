@@ -2,6 +2,9 @@
 
     BUILD/releases/<release-id>/   one immutable release
     BUILD/current -> releases/<id> the live one, switched atomically by publish
+    BUILD/objects/ab/abcdef…       every published data file and zip, named by its sha256;
+                                   releases hold hard links to them, so an unchanged file
+                                   is stored once however many releases and versions share it
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from pathlib import Path
 
 RELEASES = "releases"
 CURRENT = "current"
+OBJECTS = "objects"
 STAGING_PREFIX = ".staging-"
 
 
@@ -36,3 +40,8 @@ def release_ids(build_dir: Path) -> list[str]:
     if not folder.is_dir():
         return []
     return sorted(p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def object_path(sha256: str) -> str:
+    """Where a file with this content lives, relative to the build folder."""
+    return f"{OBJECTS}/{sha256[:2]}/{sha256}"

@@ -32,6 +32,10 @@ KELURAHAN_CSV = Path("kode-wilayah-indonesia") / "data" / "kota_malang_kelurahan
 LAT_MIN, LAT_MAX = -8.05, -7.92
 LON_MIN, LON_MAX = 112.58, 112.70
 
+KODE_KEMENDAGRI = "Kode wilayah Kemendagri (Kepmendagri 300.2.2-2138/2025)"
+KOTA_MALANG = {"kode_wilayah": "35.73", "nama": "Kota Malang"}
+OPD_LIST = "Daftar perangkat daerah portal (id di metadata/publishers.yaml)"
+
 LICENSE = {
     "name": "CC0-1.0",
     "title": "Creative Commons Zero v1.0 Universal (Public Domain Dedication)",
@@ -62,10 +66,17 @@ def _notice_en(seed: int) -> str:
 # --------------------------------------------------------------------------- helpers
 
 
-def _field(name, type_, title, description, unit=None, **constraints) -> dict:
+def _field(name, type_, title, description, unit=None, *, concept=None, classification=None, code_list=None,
+           **constraints) -> dict:
     field = {"name": name, "type": type_, "title": title, "description": description}
     if unit:
         field["unit"] = unit
+    if concept:
+        field["concept"] = concept
+    if classification:
+        field["classification"] = classification
+    if code_list:
+        field["referenceCodeList"] = code_list
     if constraints:
         field["constraints"] = constraints
     return field
@@ -84,6 +95,9 @@ def _kode_kelurahan_field() -> dict:
         "string",
         "Kode kelurahan",
         "Kode kelurahan Kemendagri (nyata), merujuk ke kode-wilayah-indonesia/kota_malang_kelurahan.kode.",
+        concept="kode wilayah administrasi kelurahan",
+        classification=KODE_KEMENDAGRI,
+        code_list="kode-wilayah-indonesia/kota_malang_kelurahan",
         required=True,
         pattern="^35\\.73\\.[0-9]{2}\\.1[0-9]{3}$",
     )
@@ -103,8 +117,16 @@ def _resource(name, title, description, fields, primary_key, foreign_keys=()) ->
     }
 
 
-def _package(seed, name, title, title_en, description, description_en, publisher, theme, frequency,
-             keywords, temporal, resources) -> dict:
+def _metodologi(seed: int, detail: str) -> str:
+    return (
+        f"Dibangkitkan secara acak oleh portal/samples.py dengan seed {seed} (random.Random tersendiri per dataset, "
+        f"keluaran deterministik); bukan hasil pendataan atau pengukuran. {detail}"
+    )
+
+
+def _package(seed, name, title, title_en, description, description_en, publisher, theme, periodicity,
+             keywords, temporal, resources, *, author, sdi) -> dict:
+    """``author`` is the OPD the sample imitates; ``sdi`` holds konsep, definisi, satuan, ukuran, metodologi."""
     return {
         "profile": "tabular-data-package",
         "name": name,
@@ -113,13 +135,23 @@ def _package(seed, name, title, title_en, description, description_en, publisher
         "description": description + _notice_id(seed),
         "description_en": description_en + _notice_en(seed),
         "publisher": publisher,
+        "author": author,
+        "maintainer": "diskominfo",  # walidata of a kabupaten/kota (Perpres 39/2019)
         "themes": [theme],
         "licenses": [dict(LICENSE)],
         "sources": _sources(seed),
         "sample": True,
-        "frequency": frequency,
+        "accrualPeriodicity": periodicity,
+        "accessRights": "terbuka",
+        "konsep": sdi["konsep"],
+        "definisi": sdi["definisi"],
+        "satuan": sdi["satuan"],
+        "ukuran": sdi["ukuran"],
         "keywords": list(keywords) + ["sampel", "sintetis"],
         "temporal": temporal,
+        "spatial": dict(KOTA_MALANG),
+        "metodologi": _metodologi(seed, sdi["metodologi"]),
+        "data_prioritas": False,
         "version": f"1.0.0+seed{seed}",
         "resources": resources,
     }
@@ -157,9 +189,11 @@ def _point(rng: random.Random) -> tuple[str, str]:
 def _lat_lon_fields() -> list[dict]:
     return [
         _field("lintang", "number", "Lintang", "Lintang (WGS84), titik acak di dalam kotak batas perkiraan Kota Malang; "
-               "tidak sesuai dengan lokasi kelurahan.", unit="derajat", required=True, minimum=LAT_MIN, maximum=LAT_MAX),
+               "tidak sesuai dengan lokasi kelurahan.", unit="derajat", concept="lintang geografis", required=True,
+               minimum=LAT_MIN, maximum=LAT_MAX),
         _field("bujur", "number", "Bujur", "Bujur (WGS84), titik acak di dalam kotak batas perkiraan Kota Malang; "
-               "tidak sesuai dengan lokasi kelurahan.", unit="derajat", required=True, minimum=LON_MIN, maximum=LON_MAX),
+               "tidak sesuai dengan lokasi kelurahan.", unit="derajat", concept="bujur geografis", required=True,
+               minimum=LON_MIN, maximum=LON_MAX),
     ]
 
 
@@ -200,21 +234,24 @@ def _pengaduan(seed: int, kelurahan: list[str]):
         rows.append([f"ADU-{i:05d}", tanggal.isoformat(), rng.choice(kelurahan), kategori, rng.choice(opds),
                      kanal, status, hari])
     fields = [
-        _field("id", "string", "ID pengaduan", "Pengenal pengaduan sintetis.", required=True, unique=True,
-               pattern="^ADU-[0-9]{5}$"),
-        _field("tanggal", "date", "Tanggal", "Tanggal pengaduan masuk.", required=True,
+        _field("id", "string", "ID pengaduan", "Pengenal pengaduan sintetis.", concept="pengenal pengaduan",
+               required=True, unique=True, pattern="^ADU-[0-9]{5}$"),
+        _field("tanggal", "date", "Tanggal", "Tanggal pengaduan masuk.", concept="tanggal pengaduan", required=True,
                minimum="2024-01-01", maximum="2025-12-31"),
         _kode_kelurahan_field(),
-        _field("kategori", "string", "Kategori", "Kategori masalah yang diadukan.", required=True,
-               enum=[c[0] for c in categories]),
+        _field("kategori", "string", "Kategori", "Kategori masalah yang diadukan.", concept="kategori pengaduan",
+               classification="Kategori pengaduan (contoh)", required=True, enum=[c[0] for c in categories]),
         _field("opd_tujuan", "string", "OPD tujuan", "Perangkat daerah yang ditugasi menangani pengaduan "
-               "(id penerbit dari metadata/publishers.yaml).", required=True,
-               enum=sorted({o for c in categories for o in c[2]})),
-        _field("kanal", "string", "Kanal", "Kanal masuknya pengaduan.", required=True, enum=["web", "sms", "aplikasi"]),
-        _field("status", "string", "Status", "Status tindak lanjut pada akhir periode data.", required=True,
+               "(id penerbit dari metadata/publishers.yaml).", concept="perangkat daerah penanggung jawab",
+               classification=OPD_LIST, required=True, enum=sorted({o for c in categories for o in c[2]})),
+        _field("kanal", "string", "Kanal", "Kanal masuknya pengaduan.", concept="kanal pengaduan",
+               classification="Kanal pengaduan (contoh)", required=True, enum=["web", "sms", "aplikasi"]),
+        _field("status", "string", "Status", "Status tindak lanjut pada akhir periode data.",
+               concept="status tindak lanjut pengaduan", classification="Status tindak lanjut (contoh)", required=True,
                enum=["selesai", "diproses", "ditolak"]),
         _field("hari_penyelesaian", "integer", "Hari penyelesaian", "Jumlah hari dari pengaduan masuk sampai "
-               "diselesaikan atau ditolak; kosong bila masih diproses.", unit="hari", minimum=0),
+               "diselesaikan atau ditolak; kosong bila masih diproses.", unit="hari",
+               concept="lama penyelesaian pengaduan", minimum=0),
     ]
     name = "sampel_pengaduan_layanan"
     res = _resource(name, "Pengaduan layanan publik",
@@ -229,7 +266,18 @@ def _pengaduan(seed: int, kelurahan: list[str]):
         "channel, status and days to resolution.",
         "diskominfo", "governance", "daily",
         ["pengaduan", "sambat", "layanan publik", "aduan warga"],
-        {"start": "2024-01-01", "end": "2025-12-31"}, [res])
+        {"start": "2024-01-01", "end": "2025-12-31"}, [res],
+        author="diskominfo",
+        sdi={
+            "konsep": "Pengaduan warga tentang layanan publik yang masuk melalui kanal pengaduan pemerintah kota, "
+                      "beserta tindak lanjutnya.",
+            "definisi": "Satu record adalah satu pengaduan warga dengan tanggal masuk, kelurahan, kategori, OPD tujuan, "
+                        "kanal, status tindak lanjut, dan lama penyelesaian.",
+            "satuan": "pengaduan",
+            "ukuran": "daftar",
+            "metodologi": "Tanggal, kelurahan, kategori, kanal, status, dan lama penyelesaian diundi dengan bobot "
+                          "rekaan; hanya kode kelurahan yang nyata (dari dataset kode-wilayah-indonesia).",
+        })
     return pkg, {name: _csv_bytes(header, rows)}
 
 
@@ -259,23 +307,26 @@ def _wisata(seed: int, kelurahan: list[str]):
             intl = max(0, int(dom * share * rng.uniform(0.5, 1.5)))
             visit_rows.append([did, bulan.isoformat(), dom, intl])
     dest_fields = [
-        _field("destinasi_id", "string", "ID destinasi", "Pengenal destinasi contoh.", required=True, unique=True,
-               pattern="^D[0-9]{2}$"),
+        _field("destinasi_id", "string", "ID destinasi", "Pengenal destinasi contoh.", concept="pengenal destinasi",
+               required=True, unique=True, pattern="^D[0-9]{2}$"),
         _field("nama", "string", "Nama destinasi", "Nama generik destinasi contoh; bukan nama objek wisata nyata.",
-               required=True),
-        _field("jenis_destinasi", "string", "Jenis destinasi", "Jenis daya tarik wisata.", required=True,
+               concept="nama destinasi wisata", required=True),
+        _field("jenis_destinasi", "string", "Jenis destinasi", "Jenis daya tarik wisata.",
+               concept="jenis daya tarik wisata", classification="Jenis destinasi wisata (contoh)", required=True,
                enum=jenis_list),
         _kode_kelurahan_field(),
     ]
     visit_fields = [
         _field("destinasi_id", "string", "ID destinasi", "Destinasi yang dikunjungi, merujuk ke "
-               "sampel_destinasi_wisata.destinasi_id.", required=True),
-        _field("bulan", "date", "Bulan", "Hari pertama bulan pencatatan.", required=True,
-               minimum="2021-01-01", maximum="2025-12-01"),
+               "sampel_destinasi_wisata.destinasi_id.", concept="pengenal destinasi", required=True),
+        _field("bulan", "date", "Bulan", "Hari pertama bulan pencatatan.", concept="periode bulan pencatatan",
+               required=True, minimum="2021-01-01", maximum="2025-12-01"),
         _field("wisatawan_domestik", "integer", "Wisatawan domestik", "Jumlah kunjungan wisatawan nusantara dalam "
-               "bulan itu.", unit="kunjungan", required=True, minimum=0),
+               "bulan itu.", unit="kunjungan", concept="jumlah kunjungan wisatawan nusantara", required=True,
+               minimum=0),
         _field("wisatawan_mancanegara", "integer", "Wisatawan mancanegara", "Jumlah kunjungan wisatawan "
-               "mancanegara dalam bulan itu.", unit="kunjungan", required=True, minimum=0),
+               "mancanegara dalam bulan itu.", unit="kunjungan", concept="jumlah kunjungan wisatawan mancanegara",
+               required=True, minimum=0),
     ]
     r1 = _resource("sampel_destinasi_wisata", "Destinasi wisata contoh",
                    "40 destinasi generik dengan jenis dan kelurahan lokasi.",
@@ -294,7 +345,18 @@ def _wisata(seed: int, kelurahan: list[str]):
         "('Destinasi 01 (contoh)' and so on; not real attractions).",
         "disporapar", "branding", "monthly",
         ["pariwisata", "wisatawan", "kunjungan wisata", "destinasi"],
-        {"start": "2021-01-01", "end": "2025-12-31"}, [r1, r2])
+        {"start": "2021-01-01", "end": "2025-12-31"}, [r1, r2],
+        author="disporapar",
+        sdi={
+            "konsep": "Kunjungan wisatawan nusantara dan mancanegara ke destinasi wisata di kota.",
+            "definisi": "Jumlah kunjungan wisatawan per destinasi per bulan, dipisah menurut wisatawan nusantara dan "
+                        "mancanegara.",
+            "satuan": "kunjungan",
+            "ukuran": "jumlah",
+            "metodologi": "Destinasi generik diberi jenis dan kelurahan acak; kunjungan bulanan dibentuk dari tingkat "
+                          "dasar acak dengan pola musiman, faktor pemulihan, dan pertumbuhan yang semuanya rekaan. "
+                          "Hanya kode kelurahan yang nyata (dari dataset kode-wilayah-indonesia).",
+        })
     files = {
         "sampel_destinasi_wisata": _csv_bytes([f["name"] for f in dest_fields], dest_rows),
         "sampel_kunjungan_wisata_bulanan": _csv_bytes([f["name"] for f in visit_fields], visit_rows),
@@ -331,17 +393,22 @@ def _anggaran(seed: int, kelurahan: list[str]):
                          f"Program contoh {p:02d} ({dim})", f"Kegiatan contoh {p:02d}.{k:02d}",
                          pagu, min(realisasi, pagu)])
     fields = [
-        _field("id", "string", "ID baris anggaran", "Pengenal baris anggaran sintetis.", required=True, unique=True),
-        _field("tahun", "year", "Tahun anggaran", "Tahun anggaran.", required=True, minimum=2021, maximum=2025),
+        _field("id", "string", "ID baris anggaran", "Pengenal baris anggaran sintetis.", concept="pengenal baris anggaran",
+               required=True, unique=True),
+        _field("tahun", "year", "Tahun anggaran", "Tahun anggaran.", concept="tahun anggaran", required=True,
+               minimum=2021, maximum=2025),
         _field("opd", "string", "OPD", "Perangkat daerah pelaksana (id penerbit dari metadata/publishers.yaml).",
-               required=True, enum=sorted({o for v in opd_by_dim.values() for o in v})),
+               concept="perangkat daerah pelaksana", classification=OPD_LIST, required=True,
+               enum=sorted({o for v in opd_by_dim.values() for o in v})),
         _field("dimensi", "string", "Dimensi smart city", "Dimensi smart city (id tema dari metadata/themes.yaml).",
+               concept="dimensi smart city", classification="Dimensi smart city portal (id di metadata/themes.yaml)",
                required=True, enum=dims),
-        _field("program", "string", "Program", "Nama program generik.", required=True),
-        _field("kegiatan", "string", "Kegiatan", "Nama kegiatan generik.", required=True),
-        _field("pagu", "integer", "Pagu", "Pagu anggaran kegiatan.", unit="rupiah", required=True, minimum=0),
+        _field("program", "string", "Program", "Nama program generik.", concept="program anggaran", required=True),
+        _field("kegiatan", "string", "Kegiatan", "Nama kegiatan generik.", concept="kegiatan anggaran", required=True),
+        _field("pagu", "integer", "Pagu", "Pagu anggaran kegiatan.", unit="rupiah", concept="pagu anggaran",
+               required=True, minimum=0),
         _field("realisasi", "integer", "Realisasi", "Realisasi belanja kegiatan; tidak melebihi pagu.",
-               unit="rupiah", required=True, minimum=0),
+               unit="rupiah", concept="realisasi belanja", required=True, minimum=0),
     ]
     name = "sampel_anggaran_smart_city"
     res = _resource(name, "Baris anggaran kegiatan smart city",
@@ -355,7 +422,17 @@ def _anggaran(seed: int, kelurahan: list[str]):
         "spending in rupiah. Programme and activity names are generic.",
         "bkad", "economy", "annual",
         ["anggaran", "apbd", "pagu", "realisasi", "keuangan daerah"],
-        {"start": "2021-01-01", "end": "2025-12-31"}, [res])
+        {"start": "2021-01-01", "end": "2025-12-31"}, [res],
+        author="bkad",
+        sdi={
+            "konsep": "Anggaran belanja kegiatan perangkat daerah yang dikelompokkan menurut dimensi smart city.",
+            "definisi": "Pagu dan realisasi belanja satu kegiatan dalam satu tahun anggaran, dengan OPD pelaksana dan "
+                        "dimensi smart city.",
+            "satuan": "rupiah",
+            "ukuran": "jumlah",
+            "metodologi": "OPD, dimensi, nama program dan kegiatan generik, pagu, dan rasio realisasi diundi; tidak ada "
+                          "angka dari APBD Kota Malang yang sebenarnya.",
+        })
     return pkg, {name: _csv_bytes([f["name"] for f in fields], rows)}
 
 
@@ -378,11 +455,14 @@ def _fasilitas(seed: int, kelurahan: list[str]):
                 rows.append([kode, tahun, jenis, count])
     fields = [
         _kode_kelurahan_field(),
-        _field("tahun", "year", "Tahun", "Tahun pendataan.", required=True, minimum=2021, maximum=2025),
+        _field("tahun", "year", "Tahun", "Tahun pendataan.", concept="tahun pendataan", required=True,
+               minimum=2021, maximum=2025),
         _field("jenis_fasilitas", "string", "Jenis fasilitas", "Jenis fasilitas pendidikan atau kesehatan.",
-               required=True, enum=[t[0] for t in types]),
+               concept="jenis fasilitas layanan dasar",
+               classification="Jenis fasilitas pendidikan dan kesehatan (contoh)", required=True,
+               enum=[t[0] for t in types]),
         _field("jumlah", "integer", "Jumlah", "Jumlah fasilitas jenis itu di kelurahan pada tahun itu.",
-               unit="unit", required=True, minimum=0),
+               unit="unit", concept="jumlah fasilitas", required=True, minimum=0),
     ]
     name = "sampel_fasilitas_layanan_dasar"
     res = _resource(name, "Jumlah fasilitas pendidikan dan kesehatan per kelurahan",
@@ -397,7 +477,17 @@ def _fasilitas(seed: int, kelurahan: list[str]):
         "clinics) per kelurahan per year.",
         "bappeda", "living", "annual",
         ["fasilitas", "sekolah", "kesehatan", "puskesmas", "posyandu", "layanan dasar"],
-        {"start": "2021-01-01", "end": "2025-12-31"}, [res])
+        {"start": "2021-01-01", "end": "2025-12-31"}, [res],
+        author="bappeda",
+        sdi={
+            "konsep": "Ketersediaan fasilitas layanan dasar pendidikan dan kesehatan per kelurahan.",
+            "definisi": "Jumlah fasilitas satu jenis di satu kelurahan pada satu tahun pendataan.",
+            "satuan": "unit",
+            "ukuran": "jumlah",
+            "metodologi": "Jumlah awal per kelurahan dan jenis diundi dari sebaran normal dengan rata-rata rekaan, "
+                          "lalu berubah acak dari tahun ke tahun. Hanya kode kelurahan yang nyata (dari dataset "
+                          "kode-wilayah-indonesia).",
+        })
     return pkg, {name: _csv_bytes([f["name"] for f in fields], rows)}
 
 
@@ -422,21 +512,22 @@ def _udara(seed: int, kelurahan: list[str]):
             o3 = max(5.0, rng.gauss(55 * dry, 15))
             readings.append([sid, d.isoformat(), f"{pm25:.1f}", f"{pm10:.1f}", f"{no2:.1f}", f"{o3:.1f}"])
     st_fields = [
-        _field("stasiun_id", "string", "ID stasiun", "Pengenal stasiun contoh.", required=True, unique=True),
+        _field("stasiun_id", "string", "ID stasiun", "Pengenal stasiun contoh.", concept="pengenal stasiun pemantau",
+               required=True, unique=True),
         _field("nama", "string", "Nama stasiun", "Nama generik stasiun contoh; bukan stasiun pemantau nyata.",
-               required=True),
+               concept="nama stasiun pemantau", required=True),
         _kode_kelurahan_field(),
         *_lat_lon_fields(),
     ]
 
     def conc(name, title, what):
         return _field(name, "number", title, f"Konsentrasi rata-rata harian {what}.", unit="µg/m³",
-                      required=True, minimum=0)
+                      concept=f"konsentrasi {title} di udara ambien", required=True, minimum=0)
 
     rd_fields = [
         _field("stasiun_id", "string", "ID stasiun", "Stasiun pengukur, merujuk ke sampel_stasiun_udara.stasiun_id.",
-               required=True),
-        _field("tanggal", "date", "Tanggal", "Tanggal pengukuran.", required=True,
+               concept="pengenal stasiun pemantau", required=True),
+        _field("tanggal", "date", "Tanggal", "Tanggal pengukuran.", concept="tanggal pengukuran", required=True,
                minimum="2024-01-01", maximum="2025-06-30"),
         conc("pm25", "PM2.5", "partikulat berdiameter ≤ 2,5 µm"),
         conc("pm10", "PM10", "partikulat berdiameter ≤ 10 µm"),
@@ -457,7 +548,17 @@ def _udara(seed: int, kelurahan: list[str]):
         "Example daily air-quality readings (PM2.5, PM10, NO₂, O₃ in µg/m³) from six generic stations.",
         "dlh", "environment", "daily",
         ["kualitas udara", "polusi udara", "pm2.5", "pm10", "lingkungan"],
-        {"start": "2024-01-01", "end": "2025-06-30"}, [r1, r2])
+        {"start": "2024-01-01", "end": "2025-06-30"}, [r1, r2],
+        author="dlh",
+        sdi={
+            "konsep": "Kualitas udara ambien yang diukur oleh stasiun pemantau.",
+            "definisi": "Konsentrasi rata-rata harian PM2.5, PM10, NO₂, dan O₃ di satu stasiun pemantau pada satu hari.",
+            "satuan": "µg/m³",
+            "ukuran": "nilai rata-rata harian",
+            "metodologi": "Stasiun generik diberi kelurahan dan koordinat acak; konsentrasi harian dibangkitkan dari "
+                          "proses acak dengan pola musim kemarau dan akhir pekan rekaan, bukan hasil pengukuran. Hanya "
+                          "kode kelurahan yang nyata (dari dataset kode-wilayah-indonesia).",
+        })
     files = {
         "sampel_stasiun_udara": _csv_bytes([f["name"] for f in st_fields], [s[:5] for s in stations]),
         "sampel_pembacaan_udara": _csv_bytes([f["name"] for f in rd_fields], readings),
@@ -481,15 +582,20 @@ def _wifi(seed: int, kelurahan: list[str]):
         rows.append([f"HS-{i:04d}", f"Hotspot contoh {i:04d}", j, rng.choice(kelurahan), lat, lon,
                      "true" if aktif else "false", users])
     fields = [
-        _field("id", "string", "ID hotspot", "Pengenal hotspot contoh.", required=True, unique=True),
-        _field("nama", "string", "Nama hotspot", "Nama generik hotspot contoh.", required=True),
-        _field("jenis_lokasi", "string", "Jenis lokasi", "Jenis tempat hotspot dipasang.", required=True,
+        _field("id", "string", "ID hotspot", "Pengenal hotspot contoh.", concept="pengenal hotspot", required=True,
+               unique=True),
+        _field("nama", "string", "Nama hotspot", "Nama generik hotspot contoh.", concept="nama hotspot",
+               required=True),
+        _field("jenis_lokasi", "string", "Jenis lokasi", "Jenis tempat hotspot dipasang.",
+               concept="jenis lokasi hotspot", classification="Jenis lokasi hotspot (contoh)", required=True,
                enum=[x[0] for x in jenis]),
         _kode_kelurahan_field(),
         *_lat_lon_fields(),
-        _field("aktif", "boolean", "Aktif", "Apakah hotspot aktif pada akhir periode data.", required=True),
+        _field("aktif", "boolean", "Aktif", "Apakah hotspot aktif pada akhir periode data.",
+               concept="status aktif hotspot", required=True),
         _field("pengguna_harian_rata2", "integer", "Rata-rata pengguna harian", "Rata-rata jumlah perangkat "
-               "pengguna per hari; 0 bila tidak aktif.", unit="pengguna/hari", required=True, minimum=0),
+               "pengguna per hari; 0 bila tidak aktif.", unit="pengguna/hari", concept="rata-rata pengguna harian",
+               required=True, minimum=0),
     ]
     name = "sampel_hotspot_wifi"
     res = _resource(name, "Hotspot Wi-Fi publik", "Satu baris per hotspot dengan lokasi, status, dan pemakaian.",
@@ -504,7 +610,18 @@ def _wifi(seed: int, kelurahan: list[str]):
         "hotspots do not reflect Kota Malang's actual free Wi-Fi programme.",
         "diskominfo", "society", "irregular",
         ["wifi", "hotspot", "internet publik", "infrastruktur digital"],
-        {"start": "2025-12-31", "end": "2025-12-31"}, [res])
+        {"start": "2025-12-31", "end": "2025-12-31"}, [res],
+        author="diskominfo",
+        sdi={
+            "konsep": "Titik akses Wi-Fi publik yang disediakan pemerintah kota dan pemakaiannya.",
+            "definisi": "Satu record adalah satu hotspot Wi-Fi publik dengan jenis lokasi, kelurahan, koordinat, "
+                        "status aktif, dan rata-rata pengguna harian.",
+            "satuan": "hotspot",
+            "ukuran": "daftar",
+            "metodologi": "Jenis lokasi, kelurahan, koordinat, status aktif, dan jumlah pengguna diundi; jumlah dan "
+                          "letak hotspot tidak mencerminkan program Wi-Fi Kota Malang. Hanya kode kelurahan yang nyata "
+                          "(dari dataset kode-wilayah-indonesia).",
+        })
     return pkg, {name: _csv_bytes([f["name"] for f in fields], rows)}
 
 

@@ -40,7 +40,7 @@ def test_json_report_on_stdout(tmp_path):
     statuses = {d["name"]: d["status"] for d in report["datasets"]}
     assert statuses == {"layanan-mini": "published", "rusak-baru": "failed", "wilayah-mini": "published"}
     issue = next(d for d in report["datasets"] if d["name"] == "rusak-baru")["issues"][0]
-    assert set(issue) == {"file", "row", "field", "code", "message"}
+    assert set(issue) == {"file", "row", "field", "code", "message", "cell"}
 
 
 def test_exit_2_on_usage_errors(tmp_path):

@@ -18,7 +18,7 @@ def metadata():
 
 
 def run(datasets, metadata):
-    return validate(discover(datasets), metadata)
+    return {name: validation.issues for name, validation in validate(discover(datasets), metadata).items()}
 
 
 def edit_descriptor(folder, **changes):
@@ -54,7 +54,13 @@ def test_portal_rules_name_the_descriptor_property(tmp_path, metadata):
     ({"themes": ["tourism"]}, "themes"),
     ({"themes": []}, "themes"),
     ({"licenses": [{"name": "GPL"}]}, "licenses"),
-    ({"frequency": "sometimes"}, "frequency"),
+    ({"accrualPeriodicity": "sometimes"}, "accrualPeriodicity"),
+    ({"accessRights": "tertutup"}, "accessRights"),
+    ({"author": "nobody"}, "author"),
+    ({"maintainer": None}, "maintainer"),
+    ({"modified": "kemarin"}, "modified"),
+    ({"temporal": {"start": "2024"}}, "temporal"),
+    ({"dasar_hukum": "Perpres"}, "dasar_hukum"),
     ({"title": ""}, "title"),
 ])
 def test_required_metadata_must_resolve(tmp_path, metadata, changes, field):

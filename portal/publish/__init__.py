@@ -14,14 +14,16 @@ from pathlib import Path
 from typing import Callable
 
 from ..releases import current_release_id, releases_dir
+from ..catalog import Catalog, CatalogVersionError
 from .describe import build_catalog, datasette_metadata
+from .history import kept_objects, record_history
 from .discover import PackageSource, discover
 from .load import LoadablePackage, load_database
 from .metadata import PortalMetadata, load_metadata
 from .release import (activate, check_release, copy_package, hash_files, new_release_id, prune, publish_lock,
-                      start_staging, write_manifest, write_zip)
+                      start_staging, store_objects, write_manifest, write_zip)
 from .report import FAILED, KEPT_PREVIOUS, PUBLISHED, DatasetOutcome, Issue, PublishReport
-from .validate import validate
+from .validate import Validation, validate
 
 DESCRIBING_FILES = ("catalog.json", "datasette.json", "report.json")
 
@@ -39,21 +41,21 @@ def publish(datasets_dir: Path, metadata_dir: Path, build_dir: Path,
     log("discover")
     sources = discover(Path(datasets_dir))
     log(f"validate {len(sources)} packages")
-    issues = validate(sources, metadata)
+    validations = validate(sources, metadata)
     with publish_lock(build_dir):
         now = datetime.datetime.now(datetime.timezone.utc)
         release_id = new_release_id(build_dir, now)
         previous = current_release_id(build_dir)
         staging = start_staging(build_dir, release_id)
         try:
-            packages, report.datasets = gather_packages(sources, issues, staging / "files",
-                                                        previous and releases_dir(build_dir) / previous)
+            previous_release = releases_dir(build_dir) / previous if previous else None
+            packages, report.datasets = gather_packages(sources, validations, staging / "files", previous_release)
             if not packages:
                 report.issues.append(Issue(str(datasets_dir), "portal-nothing-to-publish", "no valid data package found"))
                 shutil.rmtree(staging)
                 return report
             report.release_id = release_id
-            write_release(staging, now, metadata, packages, report, log)
+            catalog = write_release(build_dir, staging, previous_release, now, metadata, packages, report, log)
             log("check and switch")
             problems = check_release(staging)
             if problems:
@@ -62,7 +64,7 @@ def publish(datasets_dir: Path, metadata_dir: Path, build_dir: Path,
                 shutil.rmtree(staging)
             else:
                 activate(build_dir, staging, release_id)
-                prune(build_dir)
+                prune(build_dir, keep_objects=kept_objects(catalog))
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
@@ -70,12 +72,13 @@ def publish(datasets_dir: Path, metadata_dir: Path, build_dir: Path,
     return report
 
 
-def gather_packages(sources: list[PackageSource], issues: dict[str, list[Issue]], files_dir: Path,
+def gather_packages(sources: list[PackageSource], validations: dict[str, Validation], files_dir: Path,
                     previous_release: Path | None) -> tuple[list[LoadablePackage], list[DatasetOutcome]]:
     """Copy each valid package into the release; an invalid one keeps its previously published copy."""
     packages, outcomes = [], []
     for source in sources:
-        outcome = DatasetOutcome(source.name, PUBLISHED, issues[source.name])
+        validation = validations[source.name]
+        outcome = DatasetOutcome(source.name, PUBLISHED, validation.issues, validation.checks)
         target = files_dir / source.name
         kept = previous_release / "files" / source.name if previous_release else None
         if not outcome.issues:
@@ -92,9 +95,10 @@ def gather_packages(sources: list[PackageSource], issues: dict[str, list[Issue]]
     return packages, outcomes
 
 
-def write_release(staging: Path, now: datetime.datetime, metadata: PortalMetadata, packages: list[LoadablePackage],
-                  report: PublishReport, log: Callable[[str], None]) -> None:
-    """Everything in the release folder: database, zips, catalog, Datasette metadata, manifest."""
+def write_release(build_dir: Path, staging: Path, previous_release: Path | None, now: datetime.datetime,
+                  metadata: PortalMetadata, packages: list[LoadablePackage], report: PublishReport,
+                  log: Callable[[str], None]) -> Catalog:
+    """Everything in the release folder: database, zips, catalog with history, Datasette metadata, manifest."""
     log(f"load {len(packages)} packages into SQLite")
     loads = load_database(staging / "portal.db", packages, progress=lambda table, rows: log(f"load {table}: {rows} rows"))
     for package in packages:
@@ -102,14 +106,26 @@ def write_release(staging: Path, now: datetime.datetime, metadata: PortalMetadat
         report.outcome(package.name).rows = sum(t.rows for t in loads.values() if t.package == package.name)
     log("describe")
     files = hash_files(staging)
-    statuses = {outcome.name: outcome.status for outcome in report.datasets}
+    store_objects(build_dir, staging, files)
+    outcomes = {outcome.name: outcome for outcome in report.datasets}
     catalog = build_catalog(report.release_id, now.isoformat(timespec="seconds"), metadata, packages, loads,
-                            files, statuses)
+                            files, outcomes)
+    log("compare with the previous release")
+    record_history(catalog, previous_catalog(previous_release), staging, previous_release, report.datasets)
     catalog.dump(staging / "catalog.json")
     write_json(staging / "datasette.json", datasette_metadata(catalog))
     write_json(staging / "report.json", report.to_dict())
     files.update(hash_files(staging, names=DESCRIBING_FILES))
     write_manifest(staging, report.release_id, files)
+    return catalog
+
+
+def previous_catalog(previous_release: Path | None) -> Catalog | None:
+    """The live release's catalog, or None when there is none this version can read."""
+    try:
+        return Catalog.load(previous_release / "catalog.json") if previous_release else None
+    except (FileNotFoundError, CatalogVersionError):
+        return None
 
 
 def write_json(path: Path, data) -> None:

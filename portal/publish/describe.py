@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import hashlib
 
-from ..catalog import Catalog, DatasetInfo, FieldInfo, FileInfo, ForeignKey, ResourceInfo
+import frictionless
+
+from ..catalog import Catalog, DatasetInfo, FieldInfo, FileInfo, ForeignKey, ResourceInfo, ValidationInfo
 from .descriptor import foreign_keys, normalize_key
 from .load import LoadablePackage, TableLoad
 from .metadata import PortalMetadata
+from .profile import missing_recommended
+from .report import DatasetOutcome
 
-FIELD_TEXT_KEYS = ("title", "description", "unit")
+FIELD_TEXT_KEYS = {"title": "title", "description": "description", "unit": "unit", "concept": "concept",
+                   "classification": "classification", "reference_code_list": "referenceCodeList"}
 
 
 def build_catalog(release_id: str, created: str, metadata: PortalMetadata, packages: list[LoadablePackage],
-                  loads: dict[str, TableLoad], files: dict[str, FileInfo], statuses: dict[str, str]) -> Catalog:
-    """``files`` maps release-relative paths to their FileInfo; ``statuses`` package name -> outcome."""
-    datasets = [describe_dataset(p, loads, files, statuses.get(p.name, "published")) for p in packages]
+                  loads: dict[str, TableLoad], files: dict[str, FileInfo], outcomes: dict[str, DatasetOutcome]) -> Catalog:
+    """``files`` maps release-relative paths to their FileInfo; ``outcomes`` what publish found per package."""
+    datasets = [describe_dataset(p, loads, files, outcomes[p.name], created) for p in packages]
     return Catalog(
         release_id=release_id,
         created=created,
@@ -29,7 +34,7 @@ def build_catalog(release_id: str, created: str, metadata: PortalMetadata, packa
 
 
 def describe_dataset(package: LoadablePackage, loads: dict[str, TableLoad], files: dict[str, FileInfo],
-                     status: str) -> DatasetInfo:
+                     outcome: DatasetOutcome, checked_at: str) -> DatasetInfo:
     d = package.descriptor
     prefix = f"files/{package.name}/"
     resources = [describe_resource(package.name, r, loads[r["name"]], files.get(prefix + r["path"]))
@@ -41,20 +46,31 @@ def describe_dataset(package: LoadablePackage, loads: dict[str, TableLoad], file
         title_en=d.get("title_en", ""),
         description_en=d.get("description_en", ""),
         publisher=d["publisher"],
+        author=d.get("author", ""),
+        maintainer=d.get("maintainer", ""),
+        access_rights=d.get("accessRights", ""),
         themes=list(d.get("themes", [])),
         licenses=list(d.get("licenses", [])),
         sources=list(d.get("sources", [])),
         sample=d.get("sample") is True,
-        frequency=d.get("frequency", ""),
+        frequency=d.get("accrualPeriodicity", ""),
         keywords=list(d.get("keywords", [])),
         temporal=dict(d.get("temporal", {})),
         version=str(d.get("version", "")),
         citation=d.get("citation", ""),
+        **{key: str(d.get(key, "")) for key in ("konsep", "definisi", "satuan", "ukuran", "modified", "metodologi")},
+        spatial=dict(d.get("spatial", {})),
+        dasar_hukum=list(d.get("dasar_hukum", [])),
+        data_prioritas=d.get("data_prioritas"),
+        missing_recommended=missing_recommended(d),
         resources=resources,
         package_file=files.get(prefix + "datapackage.json"),
         zip_file=files.get(f"downloads/{package.name}.zip"),
         content_hash=content_hash(prefix, files),
-        status=status,
+        status=outcome.status,
+        validation=ValidationInfo(passed=not outcome.issues, checked_at=checked_at,
+                                  frictionless_version=frictionless.__version__, checks=outcome.checks,
+                                  issues=outcome.issues),
     )
 
 
@@ -64,7 +80,7 @@ def describe_resource(package_name: str, resource: dict, load: TableLoad, file: 
         FieldInfo(
             name=f["name"],
             type=f.get("type", "string"),
-            **{key: str(f.get(key, "")) for key in FIELD_TEXT_KEYS},
+            **{attribute: str(f.get(key, "")) for attribute, key in FIELD_TEXT_KEYS.items()},
             constraints=dict(f.get("constraints", {})),
             stats=load.stats.get(f["name"]),
         )

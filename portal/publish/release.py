@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..catalog import FileInfo
-from ..releases import CURRENT, RELEASES, STAGING_PREFIX, current_link, release_ids, releases_dir
+from ..releases import CURRENT, OBJECTS, RELEASES, STAGING_PREFIX, current_link, object_path, release_ids, releases_dir
 from .report import Issue
 
 KEEP_RELEASES = 5
@@ -107,6 +107,23 @@ def hash_files(release_dir: Path, names: tuple[str, ...] = ()) -> dict[str, File
     return files
 
 
+def store_objects(build_dir: Path, release_dir: Path, files: dict[str, FileInfo],
+                  prefixes: tuple[str, ...] = ("files/", "downloads/")) -> None:
+    """Content-addressed storage: each data file and zip becomes a hard link to its object,
+    so a file unchanged since an earlier release takes no new space."""
+    for relative, info in files.items():
+        if not relative.startswith(prefixes):
+            continue
+        staged, stored = release_dir / relative, Path(build_dir) / object_path(info.sha256)
+        if not stored.exists():
+            stored.parent.mkdir(parents=True, exist_ok=True)
+            os.link(staged, stored)
+            os.chmod(stored, 0o444)  # objects are shared between releases: never edit one in place
+        else:
+            staged.unlink()
+            os.link(stored, staged)
+
+
 def write_manifest(release_dir: Path, release_id: str, files: dict[str, FileInfo]) -> None:
     manifest = {"release": release_id, "files": {p: {"sha256": f.sha256, "bytes": f.bytes} for p, f in files.items()}}
     (release_dir / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
@@ -146,12 +163,17 @@ def activate(build_dir: Path, staging: Path, release_id: str) -> Path:
     return final
 
 
-def prune(build_dir: Path, keep: int = KEEP_RELEASES) -> list[str]:
-    """Delete all but the newest ``keep`` releases (never the live one) and stale staging folders."""
+def prune(build_dir: Path, keep_objects: set[str], keep: int = KEEP_RELEASES) -> list[str]:
+    """Delete all but the newest ``keep`` releases (never the live one), stale staging folders,
+    and objects that no kept release links to, unless a dataset version still offers them."""
     live = Path(os.readlink(current_link(build_dir))).name if current_link(build_dir).is_symlink() else None
     removed = [rid for rid in release_ids(build_dir)[:-keep] if rid != live] if keep else []
     for rid in removed:
         shutil.rmtree(releases_dir(build_dir) / rid)
     for staging in releases_dir(build_dir).glob(f"{STAGING_PREFIX}*"):
         shutil.rmtree(staging, ignore_errors=True)
+    for stored in (Path(build_dir) / OBJECTS).glob("*/*"):
+        # One link left = only the object store holds it: no kept release uses it.
+        if stored.stat().st_nlink == 1 and stored.name not in keep_objects:
+            stored.unlink()
     return removed

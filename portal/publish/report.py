@@ -9,6 +9,8 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
+from ..catalog import Issue
+
 # Outcome of one dataset in one publish.
 PUBLISHED = "published"  # valid: this release holds the new version
 KEPT_PREVIOUS = "kept-previous"  # invalid: the previously published version stays live
@@ -16,27 +18,11 @@ FAILED = "failed"  # invalid and never published before: not in the release
 
 
 @dataclass
-class Issue:
-    file: str  # path as the publisher knows it, e.g. datasets/x/data/y.csv
-    code: str  # frictionless error type (type-error, foreign-key, ...) or a portal-* code
-    message: str
-    row: int | None = None  # line in the file, header = 1 (frictionless' row number)
-    field: str | None = None  # column name, or descriptor property
-
-    def location(self) -> str:
-        parts = [self.file]
-        if self.row is not None:
-            parts.append(f"row {self.row}")
-        if self.field:
-            parts.append(f"field {self.field}")
-        return ", ".join(parts)
-
-
-@dataclass
 class DatasetOutcome:
     name: str
     status: str
     issues: list[Issue] = field(default_factory=list)
+    checks: list[str] = field(default_factory=list)  # the validation checks that ran
     rows: int = 0
     previous_release: str | None = None  # for kept-previous: where the kept version came from
 

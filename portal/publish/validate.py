@@ -1,13 +1,15 @@
-"""Stage 2: validate packages with frictionless, then with the portal's own rules.
+"""Stage 2: validate packages with the portal's rules and with frictionless.
 
-Returns, for every package, the list of problems found (empty = valid).
+Returns, for every package, the problems found (none = valid) and which checks ran.
 """
 
 from __future__ import annotations
 
 import copy
 import csv
+import datetime
 import re
+from dataclasses import dataclass, field
 from graphlib import CycleError, TopologicalSorter
 
 from frictionless import FrictionlessException, Package
@@ -15,21 +17,57 @@ from frictionless import FrictionlessException, Package
 from .descriptor import cross_package_keys, csv_dialect, normalize_key, without_cross_package_keys
 from .discover import PackageSource
 from .metadata import PortalMetadata
+from .profile import ACCESS_RIGHTS, FREQUENCIES, PUBLISHABLE_ACCESS, N_
 from .report import Issue
 
-FREQUENCIES = ("once", "daily", "weekly", "monthly", "quarterly", "annual", "irregular")
 PACKAGE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 # Table and column names: plain lower-case SQL identifiers. A leading underscore is
 # kept for the portal's own tables, and sqlite_ for SQLite's.
 SQL_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 
 
-def validate(sources: list[PackageSource], metadata: PortalMetadata) -> dict[str, list[Issue]]:
+# The checks, in the order they run; a package's data is read only once its descriptor passed.
+DESCRIPTOR_CHECKS = [
+    N_("Berkas data lokal di dalam folder paket (tanpa URL, '..' atau tautan simbolik)"),
+    N_("Profil metadata Satu Data Indonesia: isian wajib ada dan merujuk ke metadata portal"),
+    N_("Nama tabel dan kolom aman untuk SQL dan unik di seluruh portal"),
+]
+DATA_CHECKS = [
+    N_("Frictionless: struktur CSV, tipe, batasan, kunci primer dan kunci asing di dalam paket"),
+    N_("Kunci asing ke paket lain dan daftar kode referensi"),
+]
+
+
+@dataclass
+class Validation:
+    issues: list[Issue] = field(default_factory=list)
+    checks: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return not self.issues
+
+
+def validate(sources: list[PackageSource], metadata: PortalMetadata) -> dict[str, Validation]:
+    issues = find_issues(sources, metadata)
+    return {
+        name: Validation(found, DESCRIPTOR_CHECKS + (DATA_CHECKS if not _descriptor_failed(found) else []))
+        for name, found in issues.items()
+    }
+
+
+def _descriptor_failed(issues: list[Issue]) -> bool:
+    return any(i.code.startswith("portal-") and i.code != "portal-foreign-key" for i in issues)
+
+
+def find_issues(sources: list[PackageSource], metadata: PortalMetadata) -> dict[str, list[Issue]]:
     issues = {source.name: list(source.issues) for source in sources}
     for source in sources:
         if source.descriptor is not None and not issues[source.name]:
             issues[source.name] += check_portal_rules(source, metadata)
     for name, found in check_unique_resource_names(sources).items():
+        issues[name] += found
+    for name, found in check_reference_code_lists(sources).items():
         issues[name] += found
     # Only well-formed descriptors get their data read; data errors found by frictionless
     # do not stop the cross-package checks, so one run reports every bad row.
@@ -42,6 +80,7 @@ def validate(sources: list[PackageSource], metadata: PortalMetadata) -> dict[str
 
 
 def check_portal_rules(source: PackageSource, metadata: PortalMetadata) -> list[Issue]:
+    """The metadata profile (portal/publish/profile.py): required properties present and resolvable."""
     d, file = source.descriptor, str(source.descriptor_file)
     issues = []
 
@@ -55,8 +94,9 @@ def check_portal_rules(source: PackageSource, metadata: PortalMetadata) -> list[
     for key in ("title", "description"):
         if not isinstance(d.get(key), str) or not d[key].strip():
             problem(f"{key} is required", key)
-    if d.get("publisher") not in metadata.ids("publishers"):
-        problem(f"publisher {d.get('publisher')!r} is not listed in metadata/publishers.yaml", "publisher")
+    for key in ("publisher", "author", "maintainer"):
+        if d.get(key) not in metadata.ids("publishers"):
+            problem(f"{key} {d.get(key)!r} is not listed in metadata/publishers.yaml", key)
     themes = d.get("themes")
     if not isinstance(themes, list) or not themes:
         problem("themes must list at least one smart city dimension", "themes")
@@ -75,11 +115,44 @@ def check_portal_rules(source: PackageSource, metadata: PortalMetadata) -> list[
         sources = d.get("sources")
         if not isinstance(sources, list) or not sources or not all(isinstance(s, dict) and s.get("title") for s in sources):
             problem('real data needs sources (title and path); synthetic data needs "sample": true', "sources")
-    if d.get("frequency") not in FREQUENCIES:
-        problem(f"frequency must be one of {', '.join(FREQUENCIES)}", "frequency")
+    if d.get("accrualPeriodicity") not in FREQUENCIES:
+        problem(f"accrualPeriodicity must be one of {', '.join(FREQUENCIES)}", "accrualPeriodicity")
+    if d.get("accessRights") != PUBLISHABLE_ACCESS:
+        problem(f"accessRights must be {PUBLISHABLE_ACCESS!r}: only open data is published here "
+                f"(the profile knows {', '.join(ACCESS_RIGHTS)})", "accessRights")
+    issues += check_recommended_shapes(file, d)
     for index, resource in enumerate(d.get("resources", [])):
         issues += check_resource_rules(file, index, resource)
     return issues
+
+
+def check_recommended_shapes(file: str, d: dict) -> list[Issue]:
+    """Recommended properties may be missing (that lowers the quality score) but not malformed."""
+    issues = []
+    for key in ("modified",):
+        if key in d and not _is_date(d[key]):
+            issues.append(Issue(file, "portal-metadata", f"{key} must be a date (YYYY-MM-DD)", field=key))
+    temporal = d.get("temporal")
+    if temporal is not None and not (isinstance(temporal, dict) and all(_is_date(temporal.get(k, "")) for k in temporal)
+                                     and set(temporal) <= {"start", "end"}):
+        issues.append(Issue(file, "portal-metadata", "temporal must be {start, end} with YYYY-MM-DD dates",
+                            field="temporal"))
+    if "spatial" in d and not isinstance(d["spatial"], dict):
+        issues.append(Issue(file, "portal-metadata", "spatial must be {kode_wilayah, nama}", field="spatial"))
+    for key in ("dasar_hukum", "keywords"):
+        if key in d and not (isinstance(d[key], list) and all(isinstance(v, str) for v in d[key])):
+            issues.append(Issue(file, "portal-metadata", f"{key} must be a list of strings", field=key))
+    if "data_prioritas" in d and not isinstance(d["data_prioritas"], bool):
+        issues.append(Issue(file, "portal-metadata", "data_prioritas must be true or false", field="data_prioritas"))
+    return issues
+
+
+def _is_date(value) -> bool:
+    try:
+        datetime.date.fromisoformat(value)
+        return True
+    except (TypeError, ValueError):
+        return False
 
 
 def check_resource_rules(file: str, index: int, resource: dict) -> list[Issue]:
@@ -124,6 +197,25 @@ def check_unique_resource_names(sources: list[PackageSource]) -> dict[str, list[
     return issues
 
 
+def check_reference_code_lists(sources: list[PackageSource]) -> dict[str, list[Issue]]:
+    """A column's referenceCodeList names a table of the portal (<package>/<resource>) or a URL."""
+    tables = {f"{s.name}/{r.get('name')}" for s in sources for r in (s.descriptor or {}).get("resources", [])
+              if isinstance(r, dict)}
+    issues: dict[str, list[Issue]] = {}
+    for source in sources:
+        for i, resource in enumerate((source.descriptor or {}).get("resources", [])):
+            fields = resource.get("schema", {}).get("fields", []) if isinstance(resource, dict) else []
+            for j, field in enumerate(fields if isinstance(fields, list) else []):
+                code_list = field.get("referenceCodeList") if isinstance(field, dict) else None
+                if code_list is None or code_list in tables or str(code_list).startswith(("https://", "http://")):
+                    continue
+                issues.setdefault(source.name, []).append(Issue(
+                    str(source.descriptor_file), "portal-reference-code",
+                    f"referenceCodeList {code_list!r} is neither <package>/<resource> of this portal nor a URL",
+                    field=f"resources[{i}].schema.fields[{j}].referenceCodeList"))
+    return issues
+
+
 def validate_with_frictionless(source: PackageSource) -> list[Issue]:
     descriptor = without_cross_package_keys(copy.deepcopy(source.descriptor))
     files = {r.get("name"): source.folder / r["path"] for r in descriptor.get("resources", [])}
@@ -139,7 +231,9 @@ def validate_with_frictionless(source: PackageSource) -> list[Issue]:
         file = str(files.get(task.name, source.descriptor_file))
         for error in task.errors:
             field = getattr(error, "field_name", None) or ",".join(getattr(error, "field_names", []) or []) or None
-            issues.append(Issue(file, error.type, error.message, row=getattr(error, "row_number", None), field=field))
+            cell = getattr(error, "cell", None)
+            issues.append(Issue(file, error.type, error.message, row=getattr(error, "row_number", None), field=field,
+                                cell=None if cell is None else str(cell)))
     return issues
 
 
@@ -197,7 +291,8 @@ def check_reference(source, resource, foreign_key, by_name, issues, key_cache) -
             continue
         found.append(Issue(str(data_file), "foreign-key",
                            f"value {', '.join(values)!r} is not a {', '.join(target_fields)} of "
-                           f"{target.name}/{target_resource['name']}", row=row_number, field=",".join(fields)))
+                           f"{target.name}/{target_resource['name']}", row=row_number, field=",".join(fields),
+                           cell=", ".join(values)))
         if len(found) >= 100:
             break
     return found
