@@ -6,9 +6,10 @@ except the URL prefix it lives under.
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
-from flask import Flask, g, render_template, request
+from flask import Flask, current_app, g, render_template, request
 from flask_babel import Babel, format_decimal, get_locale
 
 from .config import resolve_settings
@@ -26,7 +27,7 @@ def create_app(config: dict | None = None) -> Flask:
     Babel(app, locale_selector=select_locale)
     app.jinja_env.globals["get_locale"] = get_locale
 
-    from .views import downloads, pages
+    from .views import datasets, downloads, pages  # noqa: F401 (datasets adds routes to pages)
 
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(downloads.blueprint)
@@ -60,6 +61,12 @@ def create_app(config: dict | None = None) -> Flask:
         return render_template("errors/500.html"), 500
 
     return app
+
+
+def today() -> datetime.date:
+    """Today, unless the TODAY setting fixes it (tests, reproducible pages)."""
+    fixed = current_app.config.get("TODAY")
+    return datetime.date.fromisoformat(fixed) if fixed else datetime.date.today()
 
 
 def select_locale() -> str:

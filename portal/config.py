@@ -22,6 +22,7 @@ SETTINGS = [
     Setting("MAX_RETURNED_ROWS", 1000, "Datasette: most rows one query or table page returns."),
     Setting("MAX_CSV_MB", 100, "Datasette: largest streamed CSV export, in megabytes (0 = no limit)."),
     Setting("BABEL_DEFAULT_LOCALE", "id", "Language of the interface when none is asked for."),
+    Setting("TODAY", "", "Fixed date (YYYY-MM-DD) the portal takes as today for freshness; empty = the real date."),
 ]
 
 

@@ -25,6 +25,10 @@ class Release:
     def file(self, relative: str) -> Path:
         return self.path / relative
 
+    def stored_object(self, relative: str) -> Path:
+        """A file of the object store (paths like objects/ab/abcd…, relative to the build folder)."""
+        return self.path.parent.parent / relative
+
 
 class ReleaseStore:
     def __init__(self, build_dir: Path):

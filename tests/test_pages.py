@@ -27,10 +27,10 @@ def test_dataset_list_and_search(client):
 def test_dataset_page_shows_metadata_downloads_columns_and_preview(client):
     page = parse(client.get("/dataset/wilayah-mini"))
     assert text(page, "#dataset-title") == "Wilayah mini"
-    assert text(page, "[data-field=publisher]") == "Dinas Komunikasi dan Informatika"
-    assert text(page, "[data-field=license]") == "MIT License"
-    assert text(page, "[data-field=sources]") == "Kepmendagri (uji)"
-    assert text(page, "[data-field=frequency]") == "Tidak tentu"
+    assert text(page, "[data-field=publisher]") == "Dinas Komunikasi dan Informatika · kontak"
+    assert text(page, "[data-field=licenses]") == "MIT License"
+    assert text(page, "ul[data-field=sources]") == "Kepmendagri (uji)"
+    assert text(page, "[data-field=accrualPeriodicity]") == "Tidak tentu"
     assert page.css_first(".badge-sample") is None
     assert page.css_first("#resource-kelurahan_mini .rows").attributes["data-rows"] == "3"
     assert texts(page, "table.preview[data-table=kecamatan_mini] tbody td") == ["35.73.01", "Blimbing",
@@ -51,12 +51,15 @@ def test_sample_dataset_is_badged_everywhere_it_appears(client):
         assert card is not None and text(card, ".badge-sample") == "Data sampel sintetis", url
 
 
-def test_columns_show_units_and_link_foreign_keys(client):
+def test_dictionary_shows_units_and_links_foreign_keys(client):
     page = parse(client.get("/dataset/layanan-mini"))
-    rows = {cells[0]: cells for cells in ([td.text(strip=True) for td in tr.css("td")]
-                                          for tr in page.css(".columns-table tbody tr"))}
-    assert rows["biaya"][1:] == ["number", "Biaya: Biaya penanganan", "rupiah"]
-    assert "/dataset/wilayah-mini#resource-kelurahan_mini" in links(page)
+    row = page.css_first(".dictionary-table tr[data-field=biaya]")
+    assert text(row, "[data-part=title]") == "Biaya"
+    assert text(row, "[data-part=description]") == "Biaya penanganan"
+    assert text(row, "[data-part=unit]") == "rupiah"
+    assert text(row, "[data-part=type]") == "number"
+    reference = page.css_first(".dictionary-table tr[data-field=kode_kelurahan] [data-part=reference]")
+    assert reference.attributes["href"] == "/dataset/wilayah-mini#resource-kelurahan_mini"
 
 
 def test_theme_and_publisher_pages(client):
@@ -67,7 +70,7 @@ def test_theme_and_publisher_pages(client):
     assert text(page, "h1") == "Dinas Komunikasi dan Informatika"
     assert texts(page, ".dataset-card h3") == ["Wilayah mini"]
     assert len(parse(client.get("/theme")).css(".theme-list > li")) == 6
-    assert len(parse(client.get("/publisher")).css(".publisher-list > li")) == 3
+    assert len(parse(client.get("/publisher")).css(".leaderboard tbody tr")) == 3
 
 
 def test_about_names_the_live_release(client, published_build):

@@ -10,7 +10,7 @@ from ..catalog import Catalog, DatasetInfo, FieldInfo, FileInfo, ForeignKey, Res
 from .descriptor import foreign_keys, normalize_key
 from .load import LoadablePackage, TableLoad
 from .metadata import PortalMetadata
-from .profile import missing_recommended
+from ..profile import missing_recommended
 from .report import DatasetOutcome
 
 FIELD_TEXT_KEYS = {"title": "title", "description": "description", "unit": "unit", "concept": "concept",

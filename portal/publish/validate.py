@@ -17,7 +17,7 @@ from frictionless import FrictionlessException, Package
 from .descriptor import cross_package_keys, csv_dialect, normalize_key, without_cross_package_keys
 from .discover import PackageSource
 from .metadata import PortalMetadata
-from .profile import ACCESS_RIGHTS, FREQUENCIES, PUBLISHABLE_ACCESS, N_
+from ..profile import ACCESS_RIGHTS, FREQUENCIES, PUBLISHABLE_ACCESS, N_
 from .report import Issue
 
 PACKAGE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")

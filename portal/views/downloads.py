@@ -11,10 +11,12 @@ blueprint = Blueprint("downloads", __name__, url_prefix="/download")
 RELEASE_FILES = {"manifest.json": "application/json", "SHA256SUMS": "text/plain", "catalog.json": "application/json"}
 
 
-def send_release_file(info: FileInfo | None, download_name: str, mimetype: str):
+def send_release_file(info: FileInfo | None, download_name: str, mimetype: str, stored: bool = False):
+    """Send a catalogued file; ``stored`` ones live in the object store rather than the release."""
     if info is None:
         abort(404)
-    response = send_file(g.release.file(info.path), mimetype=mimetype, as_attachment=True,
+    path = g.release.stored_object(info.path) if stored else g.release.file(info.path)
+    response = send_file(path, mimetype=mimetype, as_attachment=True,
                          download_name=download_name, conditional=True, etag=info.sha256)
     # Lets a script check the bytes it got against the release manifest.
     response.headers["X-Content-SHA256"] = info.sha256
@@ -38,6 +40,26 @@ def dataset_zip(dataset_name: str):
 def dataset_descriptor(dataset_name: str):
     dataset = g.release.catalog.dataset(dataset_name) or abort(404)
     return send_release_file(dataset.package_file, "datapackage.json", "application/json")
+
+
+def find_version(dataset_name: str, number: int):
+    dataset = g.release.catalog.dataset(dataset_name) or abort(404)
+    return dataset, dataset.version(number) or abort(404)
+
+
+@blueprint.route("/<dataset_name>/v<int:number>/<resource_name>.csv")
+def versioned_csv(dataset_name: str, number: int, resource_name: str):
+    """Stable URL of one version's file: it keeps working after later releases."""
+    dataset, version = find_version(dataset_name, number)
+    return send_release_file(version.files.get(resource_name), f"{resource_name}-v{number}.csv", "text/csv",
+                             stored=True)
+
+
+@blueprint.route("/<dataset_name>/v<int:number>.zip")
+def versioned_zip(dataset_name: str, number: int):
+    dataset, version = find_version(dataset_name, number)
+    return send_release_file(version.files.get("zip"), f"{dataset.name}-v{number}.zip", "application/zip",
+                             stored=True)
 
 
 @blueprint.route("/portal.db")

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, g, render_template, request, url_for
+from flask import Blueprint, abort, g, render_template
 from flask_babel import lazy_gettext as _l
 
-from ..app import table_url
-from ..preview import preview_rows
-from ..search import search_datasets
+from ..app import table_url, today
+from ..quality import CRITERIA, publisher_average, quality_score, update_schedule
 
 blueprint = Blueprint("pages", __name__)
 LATEST_ON_HOME = 6
@@ -32,6 +31,16 @@ def sql_table_url(table: str, suffix: str = "") -> str:
     return table_url(table, suffix)
 
 
+@blueprint.app_template_global()
+def quality(dataset):
+    return quality_score(dataset, g.release.catalog, today())
+
+
+@blueprint.app_template_global()
+def schedule(dataset):
+    return update_schedule(dataset, today())
+
+
 @blueprint.route("/")
 def home():
     catalog = g.release.catalog
@@ -44,39 +53,6 @@ def home():
     }
     real_first = sorted(catalog.datasets, key=lambda d: (d.sample, d.title.lower()))
     return render_template("home.html", themes=themes, figures=figures, datasets=real_first[:LATEST_ON_HOME])
-
-
-@blueprint.route("/dataset")
-def dataset_list():
-    query = request.args.get("q", "").strip()
-    results = search_datasets(g.release.catalog, query)
-    return render_template("dataset/list.html", query=query, results=results)
-
-
-@blueprint.route("/dataset/<name>")
-def dataset(name: str):
-    catalog = g.release.catalog
-    dataset = catalog.dataset(name) or abort(404)
-    previews = {
-        resource.name: preview_rows(g.release.file("portal.db"), resource.name, [f.name for f in resource.fields])
-        for resource in dataset.resources
-    }
-    return render_template(
-        "dataset/show.html",
-        dataset=dataset,
-        publisher=catalog.publisher(dataset.publisher),
-        themes=[catalog.theme(t) for t in dataset.themes if catalog.theme(t)],
-        previews=previews,
-        citation=dataset.citation or default_citation(dataset, catalog),
-    )
-
-
-def default_citation(dataset, catalog) -> str:
-    publisher = catalog.publisher(dataset.publisher)
-    year = catalog.created[:4]
-    url = url_for("pages.dataset", name=dataset.name, _external=True)
-    return f"{publisher.name if publisher else dataset.publisher} ({year}). {dataset.title} [dataset]. " \
-           f"{catalog.portal.get('title', '')}, rilis {catalog.release_id}. {url}"
 
 
 @blueprint.route("/theme")
@@ -94,19 +70,31 @@ def theme(theme_id: str):
 
 @blueprint.route("/publisher")
 def publisher_list():
+    """The publishers as a leaderboard: average quality score, best first."""
     catalog = g.release.catalog
-    publishers = [(p, catalog.datasets_of_publisher(p.id)) for p in catalog.publishers]
-    return render_template("publisher/list.html", publishers=publishers)
+    rows = []
+    for publisher in catalog.publishers:
+        datasets = catalog.datasets_of_publisher(publisher.id)
+        rows.append((publisher, datasets, publisher_average(datasets, catalog, today())))
+    rows.sort(key=lambda row: (row[2] is None, -(row[2] or 0), row[0].name))
+    return render_template("publisher/list.html", publishers=rows)
 
 
 @blueprint.route("/publisher/<publisher_id>")
 def publisher(publisher_id: str):
     catalog = g.release.catalog
     publisher = catalog.publisher(publisher_id) or abort(404)
-    return render_template("publisher/show.html", publisher=publisher,
-                           datasets=catalog.datasets_of_publisher(publisher_id))
+    datasets = catalog.datasets_of_publisher(publisher_id)
+    produced = [d for d in catalog.datasets if d.author == publisher_id and d.publisher != publisher_id]
+    return render_template("publisher/show.html", publisher=publisher, datasets=datasets, produced=produced,
+                           average=publisher_average(datasets, catalog, today()))
+
+
+@blueprint.route("/changes")
+def changes():
+    return render_template("changes.html", releases=g.release.catalog.releases)
 
 
 @blueprint.route("/about")
 def about():
-    return render_template("about.html")
+    return render_template("about.html", criteria=CRITERIA)

@@ -1,0 +1,84 @@
+"""Validation problems as people read them: grouped by file and column, a few example rows,
+what went wrong and how to fix it, in Indonesian (translatable) beside frictionless' English.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .catalog import Issue
+from .profile import N_
+
+EXAMPLES_PER_GROUP = 5
+
+# What each error code means and how to fix it.
+HINTS = {
+    "type-error": (N_("Nilai tidak sesuai tipe kolom."),
+                   N_("Perbaiki sel agar sesuai tipe kolom: angka tanpa pemisah ribuan dengan titik desimal, "
+                      "tanggal YYYY-MM-DD, boolean true/false.")),
+    "constraint-error": (N_("Nilai melanggar batasan kolom."),
+                         N_("Periksa batasan di kamus data (wajib diisi, unik, pola, rentang, daftar nilai) dan "
+                            "perbaiki selnya.")),
+    "primary-key": (N_("Kunci primer ganda atau kosong."),
+                    N_("Setiap baris harus punya kunci primer yang unik: hapus baris ganda atau perbaiki kodenya.")),
+    "foreign-key": (N_("Nilai tidak ada di tabel rujukan."),
+                    N_("Periksa ejaan kode, atau tambahkan kode itu ke tabel rujukan lebih dulu.")),
+    "missing-cell": (N_("Baris kekurangan sel."),
+                     N_("Jumlah sel harus sama dengan jumlah kolom header: periksa koma dan tanda kutip.")),
+    "extra-cell": (N_("Baris kelebihan sel."),
+                   N_("Jumlah sel harus sama dengan jumlah kolom header: periksa koma dan tanda kutip.")),
+    "blank-row": (N_("Baris kosong."), N_("Hapus baris yang kosong.")),
+    "incorrect-label": (N_("Header tidak sesuai skema."),
+                        N_("Nama kolom di baris pertama CSV harus sama persis dan berurutan sama dengan skema.")),
+    "missing-label": (N_("Header kekurangan kolom."), N_("Tambahkan kolom yang ada di skema ke header CSV.")),
+    "extra-label": (N_("Header kelebihan kolom."), N_("Hapus kolom itu atau tambahkan ke skema.")),
+    "duplicate-label": (N_("Nama kolom ganda."), N_("Setiap nama kolom di header harus unik.")),
+    "blank-label": (N_("Nama kolom kosong."), N_("Beri nama pada setiap kolom header.")),
+    "encoding-error": (N_("Berkas bukan UTF-8."), N_("Simpan berkas sebagai CSV UTF-8.")),
+    "scheme-error": (N_("Berkas data tidak dapat dibuka."), N_("Periksa path berkas di datapackage.json.")),
+    "portal-metadata": (N_("Metadata tidak lengkap atau tidak dikenal."),
+                        N_("Lengkapi datapackage.json sesuai profil metadata (README) dan id di metadata/*.yaml.")),
+    "portal-name": (N_("Nama tidak sah."),
+                    N_("Nama paket: huruf kecil, angka, tanda minus, sama dengan nama folder. Nama tabel dan "
+                       "kolom: huruf kecil, angka, garis bawah.")),
+    "portal-duplicate-resource": (N_("Nama tabel sudah dipakai paket lain."),
+                                  N_("Ganti nama resource agar unik di seluruh portal.")),
+    "portal-foreign-key": (N_("Rujukan ke paket lain tidak dapat diperiksa."),
+                           N_("Pastikan paket, tabel dan kolom rujukan ada dan paket rujukan valid.")),
+    "portal-reference-code": (N_("Kode referensi tidak dikenal."),
+                              N_("Tulis referenceCodeList sebagai <paket>/<tabel> portal ini atau sebuah URL.")),
+    "portal-unsafe-path": (N_("Path berkas tidak aman."),
+                           N_("Simpan data di dalam folder paket dan tulis path relatif tanpa '..' atau URL.")),
+    "portal-format": (N_("Format tidak didukung."), N_("Terbitkan data sebagai berkas CSV.")),
+    "portal-encoding": (N_("Pengodean tidak didukung."), N_("Simpan berkas sebagai UTF-8.")),
+    "portal-schema": (N_("Skema tidak ada."), N_("Tambahkan Table Schema dengan daftar kolom di resource.")),
+}
+DEFAULT_HINT = (N_("Masalah pada paket data."), N_("Baca pesan asli di bawah dan perbaiki berkasnya."))
+
+
+@dataclass
+class IssueGroup:
+    file: str
+    field: str | None
+    code: str
+    summary: str  # Indonesian, translatable
+    hint: str
+    messages_en: list[str] = field(default_factory=list)  # frictionless' original messages, first few
+    examples: list[Issue] = field(default_factory=list)
+    count: int = 0
+
+
+def group_issues(issues: list[Issue]) -> list[IssueGroup]:
+    """One group per file, column and error code, in the order first met."""
+    groups: dict[tuple, IssueGroup] = {}
+    for issue in issues:
+        key = (issue.file, issue.field, issue.code)
+        if key not in groups:
+            summary, hint = HINTS.get(issue.code, DEFAULT_HINT)
+            groups[key] = IssueGroup(issue.file, issue.field, issue.code, summary, hint)
+        group = groups[key]
+        group.count += 1
+        if len(group.examples) < EXAMPLES_PER_GROUP:
+            group.examples.append(issue)
+            group.messages_en.append(issue.message)
+    return list(groups.values())
