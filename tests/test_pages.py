@@ -40,7 +40,7 @@ def test_dataset_page_shows_metadata_downloads_columns_and_preview(client):
     assert "/download/wilayah-mini.zip" in hrefs
     assert "/sql/portal/kelurahan_mini" in hrefs
     assert "/sql/portal/kelurahan_mini.json?_shape=array" in hrefs
-    assert "Wilayah mini [dataset]" in text(page, "#citation")
+    assert "Wilayah mini, versi 1 (rilis " in text(page, "#citation")
 
 
 def test_sample_dataset_is_badged_everywhere_it_appears(client):
