@@ -195,7 +195,7 @@ class DatasetInfo:
     def current_version(self) -> VersionInfo | None:
         return self.versions[-1] if self.versions else None
 
-    def version(self, number: int) -> VersionInfo | None:
+    def version_number(self, number: int) -> VersionInfo | None:
         return next((v for v in self.versions if v.number == number), None)
 
 

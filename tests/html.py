@@ -9,7 +9,7 @@ def parse(response) -> HTMLParser:
 
 
 def texts(page: HTMLParser, selector: str) -> list[str]:
-    return [node.text(strip=True) for node in page.css(selector)]
+    return [" ".join(node.text(separator=" ").split()) for node in page.css(selector)]
 
 
 def text(page: HTMLParser, selector: str) -> str:

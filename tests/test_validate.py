@@ -112,3 +112,13 @@ def test_foreign_key_to_a_missing_package(tmp_path, metadata):
     issues = run(datasets, metadata)["layanan-mini"]
     assert [(i.code, i.field) for i in issues] == [("portal-foreign-key", "foreignKeys")]
     assert "does not exist" in issues[0].message
+
+
+def test_foreign_key_must_point_at_a_primary_key(tmp_path, metadata):
+    datasets = copy_datasets(tmp_path / "d", FIXTURE_DATASETS / "wilayah-mini")
+    descriptor = json.loads((datasets / "wilayah-mini" / "datapackage.json").read_text())
+    del descriptor["resources"][0]["schema"]["primaryKey"]
+    (datasets / "wilayah-mini" / "datapackage.json").write_text(json.dumps(descriptor))
+    issues = run(datasets, metadata)["wilayah-mini"]
+    assert [(i.code, i.field) for i in issues] == [("portal-foreign-key", "foreignKeys")]
+    assert "kecamatan_mini(kode)" in issues[0].message

@@ -135,14 +135,17 @@ def check_release(release_dir: Path) -> list[Issue]:
     """Integrity of the staged release before it can go live."""
     issues = []
     db_file = release_dir / "portal.db"
-    with sqlite3.connect(f"file:{db_file}?mode=ro", uri=True) as conn:
+    conn = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)
+    try:
         result = conn.execute("PRAGMA quick_check").fetchone()[0]
         if result != "ok":
             issues.append(Issue(str(db_file), "portal-integrity", f"PRAGMA quick_check: {result}"))
-        broken = conn.execute("PRAGMA foreign_key_check").fetchmany(5)
-        for table, rowid, parent, _ in broken:
+        for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check").fetchmany(5):
             issues.append(Issue(str(db_file), "portal-integrity", f"row {rowid} of {table} points to a missing {parent}"))
-    conn.close()
+    except sqlite3.Error as error:
+        issues.append(Issue(str(db_file), "portal-integrity", str(error)))
+    finally:
+        conn.close()
     manifest = json.loads((release_dir / MANIFEST).read_text(encoding="utf-8"))
     for relative, expected in manifest["files"].items():
         path = release_dir / relative

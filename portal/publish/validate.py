@@ -14,7 +14,7 @@ from graphlib import CycleError, TopologicalSorter
 
 from frictionless import FrictionlessException, Package
 
-from .descriptor import cross_package_keys, csv_dialect, normalize_key, without_cross_package_keys
+from .descriptor import cross_package_keys, csv_dialect, foreign_keys, normalize_key, without_cross_package_keys
 from .discover import PackageSource
 from .metadata import PortalMetadata
 from ..profile import ACCESS_RIGHTS, FREQUENCIES, PUBLISHABLE_ACCESS, N_
@@ -68,6 +68,8 @@ def find_issues(sources: list[PackageSource], metadata: PortalMetadata) -> dict[
     for name, found in check_unique_resource_names(sources).items():
         issues[name] += found
     for name, found in check_reference_code_lists(sources).items():
+        issues[name] += found
+    for name, found in check_foreign_key_targets(sources).items():
         issues[name] += found
     # Only well-formed descriptors get their data read; data errors found by frictionless
     # do not stop the cross-package checks, so one run reports every bad row.
@@ -213,6 +215,31 @@ def check_reference_code_lists(sources: list[PackageSource]) -> dict[str, list[I
                     str(source.descriptor_file), "portal-reference-code",
                     f"referenceCodeList {code_list!r} is neither <package>/<resource> of this portal nor a URL",
                     field=f"resources[{i}].schema.fields[{j}].referenceCodeList"))
+    return issues
+
+
+def check_foreign_key_targets(sources: list[PackageSource]) -> dict[str, list[Issue]]:
+    """A foreign key must point at the primary key (or a unique column) of its table, as SQLite requires."""
+    resources = {(s.name, r.get("name")): r for s in sources for r in (s.descriptor or {}).get("resources", [])
+                 if isinstance(r, dict)}
+    issues: dict[str, list[Issue]] = {}
+    for source in sources:
+        for resource in (source.descriptor or {}).get("resources", []):
+            for fk in foreign_keys(resource) if isinstance(resource, dict) else []:
+                reference = fk.get("reference") or {}
+                package = reference.get("package") or source.name
+                target = resources.get((package, reference.get("resource") or resource.get("name")))
+                if target is None:
+                    continue  # a missing table is reported by frictionless or the cross-package check
+                columns = normalize_key(reference.get("fields"))
+                schema = target.get("schema", {})
+                unique = [f.get("name") for f in schema.get("fields", [])
+                          if isinstance(f, dict) and f.get("constraints", {}).get("unique")]
+                if columns != normalize_key(schema.get("primaryKey")) and not (len(columns) == 1 and columns[0] in unique):
+                    issues.setdefault(source.name, []).append(Issue(
+                        str(source.descriptor_file), "portal-foreign-key",
+                        f"foreign key of {resource.get('name')} points at {target.get('name')}({', '.join(columns)}), "
+                        "which is neither its primary key nor a unique column", field="foreignKeys"))
     return issues
 
 

@@ -44,7 +44,7 @@ def dataset_descriptor(dataset_name: str):
 
 def find_version(dataset_name: str, number: int):
     dataset = g.release.catalog.dataset(dataset_name) or abort(404)
-    return dataset, dataset.version(number) or abort(404)
+    return dataset, dataset.version_number(number) or abort(404)
 
 
 @blueprint.route("/<dataset_name>/v<int:number>/<resource_name>.csv")
