@@ -32,7 +32,7 @@ def test_metadata_panel_uses_the_sdi_profile_labels(client):
     page = parse(client.get("/dataset/wilayah-mini"))
     labels = texts(page, "#metadata dt")
     assert {"Produsen data", "Walidata", "Frekuensi pembaruan", "Akses", "Konsep", "Definisi", "Satuan", "Ukuran",
-            "Cakupan wilayah", "Dasar hukum", "Metodologi", "Data prioritas"} <= set(labels)
+            "Cakupan wilayah", "Data prioritas", "Periode data", "Terakhir diubah produsen"} <= set(labels)
     assert text(page, "[data-field=spatial]") == "Kota Malang ( 35.73 )"
     assert text(page, "[data-field=accessRights]") == "terbuka"
     assert text(page, "[data-field=data_prioritas]") == "Tidak"
@@ -51,7 +51,8 @@ def test_dictionary_and_provenance_rendered_from_the_descriptor(client):
     assert text(row, "[data-stat=range]") == "35.73.01 – 35.73.02"
     constraints = page.css_first(".dictionary-table[data-table=kecamatan_mini] tr[data-field=kode] [data-part=constraints]")
     assert "required = True" in text(constraints, "*")
-    assert text(page, "[data-field=metodologi-text]") == "Disalin untuk pengujian."
+    assert text(page, "[data-field=metodologi]") == "Disalin untuk pengujian."
+    assert text(page, "[data-field=dasar_hukum]") == "Kepmendagri (uji)"
     assert "Kepmendagri (uji)" in texts(page, "#provenance li")
 
 
@@ -87,6 +88,8 @@ def test_validation_report_groups_errors_by_column(broken_build):
     assert "Type error" in text(type_error, "details")  # frictionless' own English message
     assert texts(groups[("foreign-key", "kode_kelurahan")], ".examples li") == ["baris 5: 35.73.99.9999"]
     assert len(page.css(".checks li")) == 5
+    # Paths are shown inside the package: nothing of the publisher's machine leaks.
+    assert text(type_error, ".meta code") == "layanan-mini/data/pengaduan_mini.csv"
     # The dataset page says the live version is the previous, valid one.
     show = parse(broken_build.get("/dataset/layanan-mini"))
     assert text(show, "#validation-badge") == "Versi terbaru gagal validasi"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 
 import frictionless
@@ -70,8 +71,15 @@ def describe_dataset(package: LoadablePackage, loads: dict[str, TableLoad], file
         status=outcome.status,
         validation=ValidationInfo(passed=not outcome.issues, checked_at=checked_at,
                                   frictionless_version=frictionless.__version__, checks=outcome.checks,
-                                  issues=outcome.issues),
+                                  issues=[dataclasses.replace(i, file=package_relative(i.file, package.name))
+                                          for i in outcome.issues]),
     )
+
+
+def package_relative(path: str, package_name: str) -> str:
+    """datasets/x/data/y.csv -> x/data/y.csv: the published catalog shows no publisher's local paths."""
+    parts = path.replace("\\", "/").split("/")
+    return "/".join(parts[parts.index(package_name):]) if package_name in parts else parts[-1]
 
 
 def describe_resource(package_name: str, resource: dict, load: TableLoad, file: FileInfo | None) -> ResourceInfo:
