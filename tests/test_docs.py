@@ -24,3 +24,10 @@ def test_command_and_its_options_are_documented(name):
         for option in param.opts:
             assert option in README, f"{name} {option} is not in README.md"
         assert param.help, f"{name} {param.name} has no help"
+
+
+def test_every_profile_property_is_documented():
+    from portal.profile import DATASET_PROPERTIES, FIELD_PROPERTIES
+
+    for prop in DATASET_PROPERTIES + FIELD_PROPERTIES:
+        assert f"`{prop.key}`" in README, prop.key
