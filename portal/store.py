@@ -7,7 +7,7 @@ a newly switched ``current`` is picked up by the next request, without a restart
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .catalog import Catalog
@@ -21,6 +21,7 @@ class Release:
     id: str
     path: Path
     catalog: Catalog
+    cache: dict = field(default_factory=dict, compare=False)  # derived values, valid for this release
 
     def file(self, relative: str) -> Path:
         return self.path / relative

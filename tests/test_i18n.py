@@ -13,7 +13,7 @@ TAG = re.compile(r"<[^>]*>", re.S)
 # What may stand outside _(): punctuation, symbols and names that are not words of any language.
 NAMES = {"SHA-256", "SHA256SUMS", "manifest.json", "catalog.json", "datapackage.json", "portal.db", "PK", "MC", "SQL",
          "UTC", "csv", "zip", "v", "100", "frictionless"}
-PUNCTUATION = "·/→–:;,.()|-+−~=#"
+PUNCTUATION = "·/→←–:;,.()|-+−~=#☑☐"
 
 
 def flask_templates():

@@ -17,6 +17,7 @@ from ..releases import current_release_id, releases_dir
 from ..catalog import Catalog, CatalogVersionError
 from .describe import build_catalog, datasette_metadata
 from .history import kept_objects, record_history
+from .search_index import SEARCH_DB, build_search_index
 from .discover import PackageSource, discover
 from .load import LoadablePackage, load_database
 from .metadata import PortalMetadata, load_metadata
@@ -25,7 +26,7 @@ from .release import (activate, check_release, copy_package, hash_files, new_rel
 from .report import FAILED, KEPT_PREVIOUS, PUBLISHED, DatasetOutcome, Issue, PublishReport
 from .validate import Validation, validate
 
-DESCRIBING_FILES = ("catalog.json", "datasette.json", "report.json")
+DESCRIBING_FILES = ("catalog.json", "datasette.json", "report.json", SEARCH_DB)
 
 
 def publish(datasets_dir: Path, metadata_dir: Path, build_dir: Path,
@@ -113,6 +114,7 @@ def write_release(build_dir: Path, staging: Path, previous_release: Path | None,
     log("compare with the previous release")
     record_history(catalog, previous_catalog(previous_release), staging, previous_release, report.datasets)
     catalog.dump(staging / "catalog.json")
+    build_search_index(catalog, staging / SEARCH_DB)
     write_json(staging / "datasette.json", datasette_metadata(catalog))
     write_json(staging / "report.json", report.to_dict())
     files.update(hash_files(staging, names=DESCRIBING_FILES))

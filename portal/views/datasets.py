@@ -3,32 +3,75 @@
 from __future__ import annotations
 
 from flask import abort, g, render_template, request, url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 
 from ..app import today
 from ..preview import preview_rows
 from ..profile import DATASET_PROPERTIES
-from ..quality import quality_score
-from ..search import search_datasets
+from ..facets import FACET_KEYS, FACETS
+from ..search import SORTS, search
 from ..validation_report import group_issues
-from .pages import blueprint
+from .pages import blueprint, frequency_label, localized
 
-SORTS = ("relevance", "name", "newest", "quality")
+KIND_LABELS = {"real": _l("Data nyata"), "sample": _l("Data sampel sintetis")}
+
+
+@blueprint.app_template_global()
+def listing_url(**changes) -> str:
+    """The current listing URL with some parameters replaced (None removes one); back to page 1."""
+    args = request.args.copy()
+    args.pop("page", None)
+    for key, value in changes.items():
+        args.pop(key, None)
+        if value is not None:
+            args[key] = value
+    return url_for("pages.dataset_list", **args.to_dict(flat=False))
+
+
+@blueprint.app_template_global()
+def facet_toggle_url(key: str, value: str) -> str:
+    args = request.args.copy()
+    args.pop("page", None)
+    values = args.poplist(key)
+    args.setlist(key, [v for v in values if v != value] if value in values else values + [value])
+    return url_for("pages.dataset_list", **args.to_dict(flat=False))
+
+
+@blueprint.app_template_global()
+def page_url(number: int) -> str:
+    args = request.args.copy()
+    args["page"] = str(number)
+    return url_for("pages.dataset_list", **args.to_dict(flat=False))
+
+
+@blueprint.app_template_global()
+def facet_label(key: str, value: str) -> str:
+    catalog = g.release.catalog
+    if key == "theme" and catalog.theme(value):
+        return localized(catalog.theme(value), "title")
+    if key == "publisher" and catalog.publisher(value):
+        return localized(catalog.publisher(value), "name")
+    if key == "license" and catalog.license(value):
+        return catalog.license(value).title
+    if key == "frequency":
+        return frequency_label(value)
+    if key == "kind":
+        return str(KIND_LABELS.get(value, value))
+    if key == "quality":
+        return gettext(value)
+    return value
 
 
 @blueprint.route("/dataset")
 def dataset_list():
-    catalog = g.release.catalog
     query = request.args.get("q", "").strip()
-    sort = request.args.get("sort", "relevance" if query else "name")
+    sort = request.args.get("sort") or ("relevance" if query else "name")
     sort = sort if sort in SORTS else "name"
-    results = search_datasets(catalog, query)
-    if sort == "name":
-        results.sort(key=lambda d: d.title.lower())
-    elif sort == "newest":
-        results.sort(key=lambda d: d.current_version.date if d.current_version else "", reverse=True)
-    elif sort == "quality":
-        results.sort(key=lambda d: -quality_score(d, catalog, today()).total)
-    return render_template("dataset/list.html", query=query, results=results, sort=sort, sorts=SORTS)
+    selected = {key: set(request.args.getlist(key)) for key in FACET_KEYS if request.args.getlist(key)}
+    result = search(g.release, query, selected, sort, request.args.get("page", 1, type=int), today())
+    return render_template("dataset/list.html", query=query, result=result, sort=sort, sorts=SORTS,
+                           selected=selected, facets=FACETS)
 
 
 def find_dataset(name: str):

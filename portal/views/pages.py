@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, g, render_template
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from ..app import table_url, today
-from ..quality import CRITERIA, publisher_average, quality_score, update_schedule
+from ..quality import CRITERIA, publisher_average, update_schedule
+from ..search import cached_score
 
 blueprint = Blueprint("pages", __name__)
 LATEST_ON_HOME = 6
@@ -27,13 +29,21 @@ def frequency_label(code: str) -> str:
 
 
 @blueprint.app_template_global()
+def localized(item, attribute: str) -> str:
+    """The English variant (title_en, name_en…) when the page is in English and one exists."""
+    if str(get_locale()) == "en":
+        return getattr(item, f"{attribute}_en", "") or getattr(item, attribute)
+    return getattr(item, attribute)
+
+
+@blueprint.app_template_global()
 def sql_table_url(table: str, suffix: str = "") -> str:
     return table_url(table, suffix)
 
 
 @blueprint.app_template_global()
 def quality(dataset):
-    return quality_score(dataset, g.release.catalog, today())
+    return cached_score(g.release, dataset, today())
 
 
 @blueprint.app_template_global()
