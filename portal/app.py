@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
-from flask import Flask, current_app, g, render_template, request
+from flask import Flask, current_app, g, has_request_context, render_template, request, url_for
 from flask_babel import Babel, format_decimal, get_locale
 
 from .config import resolve_settings
@@ -25,7 +25,6 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(resolve_settings(config))
     app.extensions["release_store"] = ReleaseStore(Path(app.config["BUILD_DIR"]))
     Babel(app, locale_selector=select_locale)
-    app.jinja_env.globals["get_locale"] = get_locale
 
     from .views import datasets, downloads, pages  # noqa: F401 (datasets adds routes to pages)
 
@@ -47,7 +46,28 @@ def create_app(config: dict | None = None) -> Flask:
             "catalog": release.catalog if release else None,
             "sql_prefix": SQL_PREFIX,
             "database_url": f"{SQL_PREFIX}/{DATABASE_NAME}",
+            "ui_language": str(get_locale()),
         }
+
+    @app.url_defaults
+    def keep_language(endpoint, values):
+        # The language travels in links (?lang=en), so every page and shared URL keeps it.
+        if "lang" not in values and not endpoint.startswith(("static", "downloads.")) and has_request_context() \
+                and str(get_locale()) != app.config["BABEL_DEFAULT_LOCALE"]:
+            values["lang"] = str(get_locale())
+
+    @app.template_global()
+    def language_url(code: str) -> str:
+        """This page in another language (for the switch and hreflang alternates)."""
+        args = request.args.to_dict(flat=False)
+        args["lang"] = code
+        return url_for(request.endpoint or "pages.home", **(request.view_args or {}), **args)
+
+    @app.template_global()
+    def portal_link(path: str) -> str:
+        """A plain portal path that keeps the language; Datasette's pages get a version without it."""
+        locale = str(get_locale())
+        return path if locale == app.config["BABEL_DEFAULT_LOCALE"] else f"{path}?lang={locale}"
 
     app.jinja_env.filters["number"] = format_number
     app.jinja_env.filters["filesize"] = format_filesize
@@ -71,7 +91,7 @@ def today() -> datetime.date:
 
 def select_locale() -> str:
     asked = request.args.get("lang")
-    return asked if asked in LANGUAGES else "id"
+    return asked if asked in LANGUAGES else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def format_number(value) -> str:

@@ -49,6 +49,8 @@ def build_datasette(release: Release, settings: dict) -> Datasette:
     # call _() for translation, which here simply returns the Indonesian text.
     ds.jinja_env.loader.loaders.append(FileSystemLoader(str(TEMPLATES)))
     ds.jinja_env.globals["_"] = lambda text, **values: text % values if values else text
+    ds.jinja_env.globals["portal_link"] = lambda path: path
+    ds.jinja_env.globals["ui_language"] = "id"
     return ds
 
 

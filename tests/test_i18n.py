@@ -12,7 +12,8 @@ JINJA = re.compile(r"{{.*?}}|{%.*?%}|{#.*?#}", re.S)
 TAG = re.compile(r"<[^>]*>", re.S)
 # What may stand outside _(): punctuation, symbols and names that are not words of any language.
 NAMES = {"SHA-256", "SHA256SUMS", "manifest.json", "catalog.json", "datapackage.json", "portal.db", "PK", "MC", "SQL",
-         "UTC", "csv", "zip", "v", "100", "frictionless"}
+         "UTC", "csv", "zip", "v", "100", "frictionless",
+         "Bahasa", "Indonesia", "English"}  # language names stay in their own language
 PUNCTUATION = "·/→←–:;,.()|-+−~=#☑☐"
 
 
