@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-CATALOG_VERSION = 2
+CATALOG_VERSION = 3
 
 
 class CatalogVersionError(Exception):
@@ -84,6 +84,28 @@ class ForeignKey:
 
 
 @dataclass
+class ChartInfo:
+    """A chart computed at publish time: points are (label, value) pairs, in display order."""
+
+    title: str
+    kind: str  # bar | line
+    x: str
+    y: str | None  # None: the number of rows
+    aggregate: str  # sum | avg | min | max | count
+    points: list[list] = field(default_factory=list)
+    declared: bool = False  # chosen by the publisher in the descriptor's "views", not automatically
+
+
+@dataclass
+class GeoInfo:
+    """Where a table's points are: its latitude, longitude and label columns."""
+
+    latitude: str
+    longitude: str
+    label: str
+
+
+@dataclass
 class ResourceInfo:
     name: str  # also the SQLite table name
     title: str = ""
@@ -94,6 +116,8 @@ class ResourceInfo:
     fields: list[FieldInfo] = field(default_factory=list)
     primary_key: list[str] = field(default_factory=list)
     foreign_keys: list[ForeignKey] = field(default_factory=list)
+    charts: list[ChartInfo] = field(default_factory=list)
+    geo: GeoInfo | None = None
 
     @property
     def download_name(self) -> str:

@@ -22,6 +22,8 @@ SETTINGS = [
     Setting("MAX_RETURNED_ROWS", 1000, "Datasette: most rows one query or table page returns."),
     Setting("MAX_CSV_MB", 100, "Datasette: largest streamed CSV export, in megabytes (0 = no limit)."),
     Setting("BABEL_DEFAULT_LOCALE", "id", "Language of the interface when none is asked for."),
+    Setting("MAP_TILE_URL", "", "Base map tiles, e.g. https://tile.example.org/{z}/{x}/{y}.png; empty = points on a plain background (offline)."),
+    Setting("MAP_TILE_ATTRIBUTION", "", "Attribution shown with the base map tiles."),
     Setting("TODAY", "", "Fixed date (YYYY-MM-DD) the portal takes as today for freshness; empty = the real date."),
 ]
 

@@ -542,6 +542,13 @@ def _udara(seed: int, kelurahan: list[str]):
                    rd_fields, ["stasiun_id", "tanggal"],
                    [{"fields": ["stasiun_id"],
                      "reference": {"resource": "sampel_stasiun_udara", "fields": ["stasiun_id"]}}])
+    # Concentrations are averaged, never summed: the chart is declared, not guessed.
+    r2["views"] = [
+        {"title": "Rata-rata PM2.5 bulanan, semua stasiun (µg/m³)", "type": "line", "x": "tanggal", "y": "pm25",
+         "aggregate": "avg"},
+        {"title": "Rata-rata PM2.5 per stasiun (µg/m³)", "type": "bar", "x": "stasiun_id", "y": "pm25",
+         "aggregate": "avg"},
+    ]
     pkg = _package(
         seed, "sampel-kualitas-udara", "Kualitas Udara Harian 2024-2025", "Daily Air Quality 2024-2025",
         "Contoh pembacaan harian kualitas udara (PM2.5, PM10, NO₂, O₃ dalam µg/m³) dari enam stasiun generik.",

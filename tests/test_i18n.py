@@ -9,12 +9,12 @@ from .conftest import ROOT
 
 TEMPLATES = ROOT / "portal" / "templates"
 JINJA = re.compile(r"{{.*?}}|{%.*?%}|{#.*?#}", re.S)
-TAG = re.compile(r"<[^>]*>", re.S)
+TAG = re.compile(r"<[^>]*>|&lt;.*?&gt;", re.S)  # tags, and the HTML of embed snippets
 # What may stand outside _(): punctuation, symbols and names that are not words of any language.
 NAMES = {"SHA-256", "SHA256SUMS", "manifest.json", "catalog.json", "datapackage.json", "portal.db", "PK", "MC", "SQL",
          "UTC", "csv", "zip", "v", "100", "frictionless",
-         "Bahasa", "Indonesia", "English"}  # language names stay in their own language
-PUNCTUATION = "·/→←–:;,.()|-+−~=#☑☐"
+         "Bahasa", "Indonesia", "English", "GeoJSON", "APA", "BibTeX"}  # language names stay in their own language
+PUNCTUATION = "·/→←–:;,.()|-+−~=#☑☐▲▼"
 
 
 def flask_templates():

@@ -40,7 +40,9 @@ def test_dataset_page_shows_metadata_downloads_columns_and_preview(client):
     assert "/download/wilayah-mini.zip" in hrefs
     assert "/sql/portal/kelurahan_mini" in hrefs
     assert "/sql/portal/kelurahan_mini.json?_shape=array" in hrefs
-    assert "Wilayah mini, versi 1 (rilis " in text(page, "#citation")
+    assert text(page, "#cite-apa").startswith("Kementerian Dalam Negeri. (2")
+    assert "Wilayah mini (Versi 1) [Data set]. Dinas Komunikasi dan Informatika. Diakses" in text(page, "#cite-apa")
+    assert text(page, "#cite-bibtex").startswith("@misc{wilayah_mini_v1,")
 
 
 def test_sample_dataset_is_badged_everywhere_it_appears(client):

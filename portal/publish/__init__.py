@@ -110,7 +110,7 @@ def write_release(build_dir: Path, staging: Path, previous_release: Path | None,
     store_objects(build_dir, staging, files)
     outcomes = {outcome.name: outcome for outcome in report.datasets}
     catalog = build_catalog(report.release_id, now.isoformat(timespec="seconds"), metadata, packages, loads,
-                            files, outcomes)
+                            files, outcomes, staging / "portal.db")
     log("compare with the previous release")
     record_history(catalog, previous_catalog(previous_release), staging, previous_release, report.datasets)
     catalog.dump(staging / "catalog.json")

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import sqlite3
+from pathlib import Path
 
 import frictionless
 
 from ..catalog import Catalog, DatasetInfo, FieldInfo, FileInfo, ForeignKey, ResourceInfo, ValidationInfo
+from .charts import compute_chart, find_geo, plan_charts
 from .descriptor import foreign_keys, normalize_key
 from .load import LoadablePackage, TableLoad
 from .metadata import PortalMetadata
@@ -19,9 +22,15 @@ FIELD_TEXT_KEYS = {"title": "title", "description": "description", "unit": "unit
 
 
 def build_catalog(release_id: str, created: str, metadata: PortalMetadata, packages: list[LoadablePackage],
-                  loads: dict[str, TableLoad], files: dict[str, FileInfo], outcomes: dict[str, DatasetOutcome]) -> Catalog:
-    """``files`` maps release-relative paths to their FileInfo; ``outcomes`` what publish found per package."""
-    datasets = [describe_dataset(p, loads, files, outcomes[p.name], created) for p in packages]
+                  loads: dict[str, TableLoad], files: dict[str, FileInfo], outcomes: dict[str, DatasetOutcome],
+                  db_path: Path) -> Catalog:
+    """``files`` maps release-relative paths to their FileInfo; ``outcomes`` what publish found per package;
+    ``db_path`` the release's database, for chart data."""
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        datasets = [describe_dataset(p, loads, files, outcomes[p.name], created, conn) for p in packages]
+    finally:
+        conn.close()
     return Catalog(
         release_id=release_id,
         created=created,
@@ -35,10 +44,10 @@ def build_catalog(release_id: str, created: str, metadata: PortalMetadata, packa
 
 
 def describe_dataset(package: LoadablePackage, loads: dict[str, TableLoad], files: dict[str, FileInfo],
-                     outcome: DatasetOutcome, checked_at: str) -> DatasetInfo:
+                     outcome: DatasetOutcome, checked_at: str, conn: sqlite3.Connection) -> DatasetInfo:
     d = package.descriptor
     prefix = f"files/{package.name}/"
-    resources = [describe_resource(package.name, r, loads[r["name"]], files.get(prefix + r["path"]))
+    resources = [describe_resource(package.name, r, loads[r["name"]], files.get(prefix + r["path"]), conn)
                  for r in d["resources"]]
     return DatasetInfo(
         name=package.name,
@@ -82,8 +91,10 @@ def package_relative(path: str, package_name: str) -> str:
     return "/".join(parts[parts.index(package_name):]) if package_name in parts else parts[-1]
 
 
-def describe_resource(package_name: str, resource: dict, load: TableLoad, file: FileInfo | None) -> ResourceInfo:
+def describe_resource(package_name: str, resource: dict, load: TableLoad, file: FileInfo | None,
+                      conn: sqlite3.Connection) -> ResourceInfo:
     schema = resource["schema"]
+    types = {f["name"]: f.get("type", "string") for f in schema["fields"]}
     fields = [
         FieldInfo(
             name=f["name"],
@@ -113,6 +124,8 @@ def describe_resource(package_name: str, resource: dict, load: TableLoad, file: 
         fields=fields,
         primary_key=normalize_key(schema.get("primaryKey")),
         foreign_keys=keys,
+        charts=[compute_chart(conn, resource["name"], plan, types) for plan in plan_charts(resource, load.stats, load.rows, conn)],
+        geo=find_geo(resource),
     )
 
 

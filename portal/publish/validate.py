@@ -14,6 +14,8 @@ from graphlib import CycleError, TopologicalSorter
 
 from frictionless import FrictionlessException, Package
 
+from .charts import AGGREGATES
+from .charts import KINDS as CHART_KINDS
 from .descriptor import cross_package_keys, csv_dialect, foreign_keys, normalize_key, without_cross_package_keys
 from .discover import PackageSource
 from .metadata import PortalMetadata
@@ -177,6 +179,14 @@ def check_resource_rules(file: str, index: int, resource: dict) -> list[Issue]:
         if not isinstance(column, str) or not SQL_NAME.match(column):
             issues.append(Issue(file, "portal-name", f"column name {column!r} must be a lower-case SQL identifier",
                                 field=f"{where}.schema.fields"))
+    columns = {f.get("name") for f in schema["fields"] if isinstance(f, dict)}
+    for i, view in enumerate(resource.get("views", []) or []):
+        if not (isinstance(view, dict) and view.get("type") in CHART_KINDS and view.get("x") in columns
+                and view.get("y", None) in columns | {None} and view.get("aggregate", "sum") in AGGREGATES
+                and (view.get("y") or view.get("aggregate") == "count")):
+            issues.append(Issue(file, "portal-view", f"a view needs type ({', '.join(CHART_KINDS)}), x and y columns "
+                                f"of this table (y may be left out with aggregate count) and an aggregate "
+                                f"({', '.join(AGGREGATES)})", field=f"{where}.views[{i}]"))
     return issues
 
 

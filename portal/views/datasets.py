@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from flask import abort, g, render_template, request, url_for
+from flask import abort, g, jsonify, render_template, request, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
-from ..app import today
-from ..preview import preview_rows
+from ..app import format_number, today
+from ..chart_svg import render_chart
+from ..citation import apa, bibtex, dataset_jsonld
+from ..preview import browse, points, preview_rows
 from ..profile import DATASET_PROPERTIES
 from ..facets import FACET_KEYS, FACETS
 from ..search import SORTS, search
@@ -63,6 +65,31 @@ def facet_label(key: str, value: str) -> str:
     return value
 
 
+CHART_TITLES = {
+    "count": _l("Jumlah baris menurut %(x)s"),
+    "sum": _l("Total %(y)s menurut %(x)s"),
+    "avg": _l("Rata-rata %(y)s menurut %(x)s"),
+    "min": _l("Nilai terkecil %(y)s menurut %(x)s"),
+    "max": _l("Nilai terbesar %(y)s menurut %(x)s"),
+}
+
+
+@blueprint.app_template_global()
+def chart_view(resource, index: int) -> dict:
+    """Title, description for screen readers, and the SVG of one of a resource's charts."""
+    chart = resource.charts[index]
+    names = {f.name: (f.title or f.name) for f in resource.fields}
+    title = chart.title or str(CHART_TITLES[chart.aggregate]) % {"x": names.get(chart.x, chart.x),
+                                                                  "y": names.get(chart.y, chart.y)}
+    highest = max(chart.points, key=lambda point: point[1] or 0) if chart.points else ["", 0]
+    description = gettext("%(kind)s dengan %(n)s titik data; tertinggi: %(label)s (%(value)s).",
+                          kind=gettext("Grafik garis") if chart.kind == "line" else gettext("Grafik batang"),
+                          n=len(chart.points), label=highest[0], value=format_number(highest[1]))
+    chart_id = f"chart-{resource.name}-{index}"
+    return {"id": chart_id, "title": title, "description": description, "chart": chart,
+            "svg": render_chart(chart, chart_id, title, description, format_number)}
+
+
 @blueprint.route("/dataset")
 def dataset_list():
     query = request.args.get("q", "").strip()
@@ -86,17 +113,79 @@ def dataset(name: str):
         resource.name: preview_rows(g.release.file("portal.db"), resource.name, [f.name for f in resource.fields])
         for resource in dataset.resources
     }
+    url = url_for("pages.dataset", name=dataset.name, _external=True, lang=None)
     return render_template(
         "dataset/show.html",
         dataset=dataset,
+        permalink=url,
+        apa=apa(dataset, catalog, url, today()),
+        bibtex=bibtex(dataset, catalog, url, today()),
+        jsonld=dataset_jsonld(dataset, catalog, url, lambda resource: url_for(
+            "downloads.resource_csv", dataset_name=dataset.name, resource_name=resource, _external=True)),
         publisher=catalog.publisher(dataset.publisher),
         author=catalog.publisher(dataset.author),
         maintainer=catalog.publisher(dataset.maintainer),
         themes=[catalog.theme(t) for t in dataset.themes if catalog.theme(t)],
         previews=previews,
         profile=DATASET_PROPERTIES,
-        citation=dataset.citation or default_citation(dataset, catalog),
     )
+
+
+@blueprint.route("/dataset/<name>/data/<resource_name>")
+def dataset_rows(name: str, resource_name: str):
+    """Browse a table on the portal itself: paging, sorting and a simple filter, no JavaScript."""
+    dataset = find_dataset(name)
+    resource = dataset.resource(resource_name) or abort(404)
+    args = request.args
+    page = browse(g.release.file("portal.db"), resource, sort=args.get("sort"), descending=args.get("order") == "desc",
+                  column=args.get("column"), contains=args.get("contains", "").strip(),
+                  page=args.get("page", 1, type=int))
+    return render_template("dataset/rows.html", dataset=dataset, resource=resource, page=page,
+                           sort=args.get("sort"), order=args.get("order", "asc"),
+                           column=args.get("column", ""), contains=args.get("contains", ""))
+
+
+@blueprint.route("/dataset/<name>/data/<resource_name>.geojson")
+def dataset_points(name: str, resource_name: str):
+    """The points of a table with latitude/longitude, for its map."""
+    resource = find_dataset(name).resource(resource_name) or abort(404)
+    if resource.geo is None:
+        abort(404)
+    features = [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [longitude, latitude]},
+         "properties": {"label": label}}
+        for latitude, longitude, label in points(g.release.file("portal.db"), resource)
+    ]
+    return jsonify({"type": "FeatureCollection", "features": features})
+
+
+@blueprint.app_template_global()
+def rows_url(**changes) -> str:
+    """The current table-browsing URL with some parameters replaced (None removes one)."""
+    args = request.args.copy()
+    for key, value in changes.items():
+        args.pop(key, None)
+        if value is not None:
+            args[key] = value
+    return url_for(request.endpoint, **request.view_args, **args.to_dict(flat=False))
+
+
+@blueprint.route("/embed/<name>/<resource_name>/chart/<int:index>")
+def embed_chart(name: str, resource_name: str, index: int):
+    """A chart alone, for an iframe on another site; it carries its source line."""
+    dataset = find_dataset(name)
+    resource = dataset.resource(resource_name) or abort(404)
+    if not 0 <= index < len(resource.charts):
+        abort(404)
+    return render_template("embed/chart.html", dataset=dataset, resource=resource, index=index)
+
+
+@blueprint.route("/embed/<name>/<resource_name>/table")
+def embed_table(name: str, resource_name: str):
+    dataset = find_dataset(name)
+    resource = dataset.resource(resource_name) or abort(404)
+    page = browse(g.release.file("portal.db"), resource, page=request.args.get("page", 1, type=int))
+    return render_template("embed/table.html", dataset=dataset, resource=resource, page=page)
 
 
 @blueprint.route("/dataset/<name>/validation")
@@ -110,12 +199,3 @@ def dataset_validation(name: str):
 def dataset_changes(name: str):
     dataset = find_dataset(name)
     return render_template("dataset/changes.html", dataset=dataset, versions=list(reversed(dataset.versions)))
-
-
-def default_citation(dataset, catalog) -> str:
-    publisher = catalog.publisher(dataset.publisher)
-    version = dataset.current_version
-    url = url_for("pages.dataset", name=dataset.name, _external=True)
-    edition = f", versi {version.number} (rilis {version.release_id})" if version else ""
-    return f"{publisher.name if publisher else dataset.publisher} ({catalog.created[:4]}). {dataset.title}{edition} " \
-           f"[dataset]. {catalog.portal.get('title', '')}. {url}"

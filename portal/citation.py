@@ -1,0 +1,85 @@
+"""How to cite a dataset (APA 7 and BibTeX) and how search engines see it (schema.org JSON-LD)."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from flask_babel import format_date, gettext
+
+from .catalog import Catalog, DatasetInfo
+
+
+def _names(dataset: DatasetInfo, catalog: Catalog) -> tuple[str, str]:
+    author, publisher = catalog.publisher(dataset.author), catalog.publisher(dataset.publisher)
+    return (author.name if author else dataset.author or dataset.publisher,
+            publisher.name if publisher else dataset.publisher)
+
+
+def apa(dataset: DatasetInfo, catalog: Catalog, url: str, accessed: datetime.date) -> str:
+    author, publisher = _names(dataset, catalog)
+    version = dataset.current_version
+    year = version.date[:4] if version else catalog.created[:4]
+    edition = f" ({gettext('Versi %(n)s', n=version.number)})" if version else ""
+    return (f"{author}. ({year}). {dataset.title}{edition} [{gettext('Data set')}]. {publisher}. "
+            + gettext("Diakses %(date)s, dari %(url)s", date=format_date(accessed, "long"), url=url))
+
+
+def bibtex(dataset: DatasetInfo, catalog: Catalog, url: str, accessed: datetime.date) -> str:
+    author, publisher = _names(dataset, catalog)
+    version = dataset.current_version
+    key = re.sub(r"[^a-z0-9]+", "_", f"{dataset.name} v{version.number if version else 0}")
+    fields = {
+        "author": "{" + _bib(author) + "}",  # double braces: an organisation, not "Last, First"
+        "title": _bib(dataset.title),
+        "year": (version.date if version else catalog.created)[:4],
+        "version": str(version.number) if version else "",
+        "publisher": _bib(publisher),
+        "howpublished": _bib(catalog.portal.get("title", "")),
+        "url": url,
+        "urldate": accessed.isoformat(),
+        "note": _bib(f"Rilis {catalog.release_id}" + ("; data sampel sintetis" if dataset.sample else "")),
+    }
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields.items() if value)
+    return f"@misc{{{key},\n{body}\n}}"
+
+
+def _bib(text: str) -> str:
+    return re.sub(r"([&%#_$])", r"\\\1", text).replace("{", "\\{").replace("}", "\\}")
+
+
+def dataset_jsonld(dataset: DatasetInfo, catalog: Catalog, url: str, download_url) -> dict:
+    """schema.org Dataset with what Google Dataset Search asks for."""
+    author, publisher = catalog.publisher(dataset.author), catalog.publisher(dataset.publisher)
+    license_url = next((lic.get("path") or (catalog.license(lic.get("name")).url if catalog.license(lic.get("name")) else "")
+                        for lic in dataset.licenses), "")
+    data = {
+        "@context": "https://schema.org/",
+        "@type": "Dataset",
+        "name": dataset.title,
+        "description": dataset.description[:5000],
+        "url": url,
+        "identifier": url,
+        "keywords": dataset.keywords,
+        "isAccessibleForFree": True,
+        "creator": {"@type": "Organization", "name": author.name if author else dataset.author,
+                    **({"url": author.url} if author and author.url else {})},
+        "publisher": {"@type": "Organization", "name": publisher.name if publisher else dataset.publisher},
+        "includedInDataCatalog": {"@type": "DataCatalog", "name": catalog.portal.get("title", "")},
+        "distribution": [
+            {"@type": "DataDownload", "encodingFormat": "text/csv", "name": r.name, "contentUrl": download_url(r.name)}
+            for r in dataset.resources
+        ],
+    }
+    if license_url:
+        data["license"] = license_url
+    if dataset.current_version:
+        data["version"] = str(dataset.current_version.number)
+        data["dateModified"] = dataset.current_version.date[:10]
+    if dataset.temporal.get("start"):
+        data["temporalCoverage"] = f"{dataset.temporal['start']}/{dataset.temporal.get('end', '..')}"
+    if dataset.spatial.get("nama"):
+        data["spatialCoverage"] = {"@type": "Place", "name": dataset.spatial["nama"],
+                                   **({"identifier": dataset.spatial["kode_wilayah"]}
+                                      if dataset.spatial.get("kode_wilayah") else {})}
+    return data
