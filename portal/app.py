@@ -26,10 +26,11 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["release_store"] = ReleaseStore(Path(app.config["BUILD_DIR"]))
     Babel(app, locale_selector=select_locale)
 
-    from .views import datasets, downloads, pages  # noqa: F401 (datasets adds routes to pages)
+    from .views import datasets, downloads, feeds, pages  # noqa: F401 (datasets adds routes to pages)
 
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(downloads.blueprint)
+    app.register_blueprint(feeds.blueprint)
 
     @app.before_request
     def pin_release():

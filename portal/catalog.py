@@ -253,6 +253,17 @@ class License:
 
 
 @dataclass
+class KeyFigure:
+    """A number on the home page, computed by publish from a dataset it links to."""
+
+    label: str
+    value: float | int | None
+    dataset: str
+    label_en: str = ""
+    unit: str = ""
+
+
+@dataclass
 class ReleaseEntry:
     """One line of the portal-wide release log."""
 
@@ -276,6 +287,7 @@ class Catalog:
     datasets: list[DatasetInfo] = field(default_factory=list)
     database: FileInfo | None = None
     releases: list[ReleaseEntry] = field(default_factory=list)  # newest first
+    key_figures: list[KeyFigure] = field(default_factory=list)
     version: int = CATALOG_VERSION
 
     def dataset(self, name: str) -> DatasetInfo | None:

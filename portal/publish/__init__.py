@@ -17,6 +17,7 @@ from ..releases import current_release_id, releases_dir
 from ..catalog import Catalog, CatalogVersionError
 from .describe import build_catalog, datasette_metadata
 from .history import kept_objects, record_history
+from .key_figures import compute_key_figures
 from .search_index import SEARCH_DB, build_search_index
 from .discover import PackageSource, discover
 from .load import LoadablePackage, load_database
@@ -56,7 +57,8 @@ def publish(datasets_dir: Path, metadata_dir: Path, build_dir: Path,
                 shutil.rmtree(staging)
                 return report
             report.release_id = release_id
-            catalog = write_release(build_dir, staging, previous_release, now, metadata, packages, report, log)
+            catalog = write_release(build_dir, staging, previous_release, now, metadata, packages, report, log,
+                                    Path(metadata_dir))
             log("check and switch")
             problems = check_release(staging)
             if problems:
@@ -98,7 +100,7 @@ def gather_packages(sources: list[PackageSource], validations: dict[str, Validat
 
 def write_release(build_dir: Path, staging: Path, previous_release: Path | None, now: datetime.datetime,
                   metadata: PortalMetadata, packages: list[LoadablePackage], report: PublishReport,
-                  log: Callable[[str], None]) -> Catalog:
+                  log: Callable[[str], None], metadata_dir: Path) -> Catalog:
     """Everything in the release folder: database, zips, catalog with history, Datasette metadata, manifest."""
     log(f"load {len(packages)} packages into SQLite")
     loads = load_database(staging / "portal.db", packages, progress=lambda table, rows: log(f"load {table}: {rows} rows"))
@@ -111,6 +113,7 @@ def write_release(build_dir: Path, staging: Path, previous_release: Path | None,
     outcomes = {outcome.name: outcome for outcome in report.datasets}
     catalog = build_catalog(report.release_id, now.isoformat(timespec="seconds"), metadata, packages, loads,
                             files, outcomes, staging / "portal.db")
+    report.issues += compute_key_figures(catalog, staging / "portal.db", str(Path(metadata_dir) / "portal.yaml"))
     log("compare with the previous release")
     record_history(catalog, previous_catalog(previous_release), staging, previous_release, report.datasets)
     catalog.dump(staging / "catalog.json")

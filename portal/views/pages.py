@@ -61,8 +61,9 @@ def home():
         "rows": sum(d.total_rows for d in catalog.datasets),
         "publishers": len({d.publisher for d in catalog.datasets}),
     }
-    real_first = sorted(catalog.datasets, key=lambda d: (d.sample, d.title.lower()))
-    return render_template("home.html", themes=themes, figures=figures, datasets=real_first[:LATEST_ON_HOME])
+    latest = sorted(catalog.datasets, key=lambda d: (d.current_version.date if d.current_version else "", not d.sample),
+                    reverse=True)
+    return render_template("home.html", themes=themes, figures=figures, latest=latest[:LATEST_ON_HOME])
 
 
 @blueprint.route("/theme")
