@@ -104,3 +104,22 @@ def test_sample_generator_is_deterministic_and_matches_the_committed_files(tmp_p
         shutil.copytree(DATASETS / "kode-wilayah-indonesia", target)
         generate_samples(tmp_path / run)
     assert sample_files(tmp_path / "a") == sample_files(tmp_path / "b") == sample_files(DATASETS)
+
+
+def test_key_figures_are_computed_from_their_datasets(bundled):
+    _, pages, _ = bundled
+    page = parse(pages.get("/"))
+    figures = {li.attributes["data-dataset"] + ":" + text(li, ".figure-value") for li in page.css(".key-figures li")}
+    assert figures == {"kode-wilayah-indonesia:57", "kode-wilayah-indonesia:5",
+                       "penduduk-kecamatan-kota-malang:847.182 jiwa", "gerakan-menuju-100-smart-city:25"}
+
+
+def test_points_of_the_hotspot_map(bundled):
+    _, pages, _ = bundled
+    data = pages.get("/dataset/sampel-hotspot-wifi/data/sampel_hotspot_wifi.geojson").get_json()
+    assert len(data["features"]) == 2000
+    longitudes, latitudes = zip(*(f["geometry"]["coordinates"] for f in data["features"]))
+    assert -8.06 <= min(latitudes) and max(latitudes) <= -7.91 and 112.57 <= min(longitudes) <= max(longitudes) <= 112.71
+    page = parse(pages.get("/dataset/sampel-hotspot-wifi"))
+    assert page.css_first(".point-map").attributes["data-geojson"].endswith("sampel_hotspot_wifi.geojson")
+    assert page.css_first("script[src*=leaflet]") is not None

@@ -1,0 +1,94 @@
+"""Catalog search: FTS5 index with prefixes and accent folding, facets, sorting, pagination."""
+
+import shutil
+
+import pytest
+
+from portal import create_app
+from portal.publish import publish
+from portal.search import PER_PAGE
+
+from .catalog_factory import make_packages
+from .conftest import FIXTURE_DATASETS, FIXTURE_METADATA
+from .html import links, parse, text, texts
+
+
+def titles(client, url):
+    return texts(parse(client.get(url)), ".dataset-card h3")
+
+
+@pytest.mark.parametrize("query", ["kelur", "KELURAHAN", "kelurahán", "wilay", "Kemendagri"])
+def test_prefix_case_and_accent_folding(client, query):
+    assert "Wilayah mini" in titles(client, f"/dataset?q={query}")
+
+
+def test_every_word_must_match_and_fts_syntax_is_harmless(client):
+    assert titles(client, "/dataset?q=biaya+penanganan") == ["Layanan mini (Data sampel sintetis)"]
+    assert titles(client, "/dataset?q=biaya+kecamatan+zzz") == []
+    for hostile in ['"', "NEAR(a b)", "a OR", "*", "kelurahan)", "-", "^x"]:
+        assert client.get("/dataset", query_string={"q": hostile}).status_code == 200
+
+
+def facet(page, key):
+    return {a.attributes["data-value"]: text(a, ".count") for a in page.css(f"details[data-facet={key}] a")}
+
+
+def test_facets_with_counts_and_filters(client):
+    page = parse(client.get("/dataset"))
+    assert facet(page, "theme") == {"governance": "2", "society": "1"}
+    assert facet(page, "publisher") == {"diskominfo": "1", "dlh": "1"}
+    assert facet(page, "kind") == {"real": "1", "sample": "1"}
+    assert facet(page, "license") == {"MIT": "1", "CC0-1.0": "1"}
+    assert facet(page, "format") == {"CSV": "2"}
+    assert facet(page, "year") == {"2025": "1"}
+    assert facet(page, "frequency") == {"daily": "1", "irregular": "1"}
+    assert set(facet(page, "quality")) <= {"Tinggi", "Sedang", "Rendah"}
+    assert titles(client, "/dataset?theme=society") == ["Layanan mini (Data sampel sintetis)"]
+    # OR within a facet, AND across facets.
+    assert len(titles(client, "/dataset?theme=society&theme=governance")) == 2
+    assert titles(client, "/dataset?theme=governance&kind=real") == ["Wilayah mini"]
+    empty = parse(client.get("/dataset?theme=society&kind=real"))
+    assert empty.css_first("#no-results") is not None
+    assert "/dataset" in links(empty)  # "search without filters"
+
+
+def test_facet_links_toggle_and_keep_the_query(client):
+    page = parse(client.get("/dataset?q=mini"))
+    href = page.css_first("details[data-facet=theme] a[data-value=society]").attributes["href"]
+    assert "q=mini" in href and "theme=society" in href
+    selected = parse(client.get(href))
+    again = selected.css_first("details[data-facet=theme] a[data-value=society]")
+    assert again.attributes.get("aria-current") == "true" and "theme=society" not in again.attributes["href"]
+
+
+def test_sorting(client):
+    assert titles(client, "/dataset?sort=name") == ["Layanan mini (Data sampel sintetis)", "Wilayah mini"]
+    scores = [int(n.attributes["data-score"]) for n in parse(client.get("/dataset?sort=quality")).css(".card-score")]
+    assert scores == sorted(scores, reverse=True)
+
+
+@pytest.fixture(scope="module")
+def many(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("many")
+    datasets = tmp / "datasets"
+    shutil.copytree(FIXTURE_DATASETS, datasets)
+    make_packages(datasets, PER_PAGE + 5)
+    assert publish(datasets, FIXTURE_METADATA, tmp / "build").ok
+    return create_app({"BUILD_DIR": str(tmp / "build")}).test_client()
+
+
+def test_pagination_with_shareable_urls(many):
+    first = parse(many.get("/dataset?sort=name"))
+    assert text(first, "#result-count") == f"{PER_PAGE + 7} dataset"
+    assert len(first.css(".dataset-card")) == PER_PAGE
+    next_link = first.css_first(".pagination a[rel=next]").attributes["href"]
+    assert "page=2" in next_link and "sort=name" in next_link
+    second = parse(many.get(next_link))
+    assert len(second.css(".dataset-card")) == 7
+    assert second.css_first(".pagination a[rel=prev]") is not None
+    assert not set(texts(first, ".dataset-card h3")) & set(texts(second, ".dataset-card h3"))
+
+
+def test_relevance_puts_title_matches_first(many):
+    results = titles(many, "/dataset?q=wilayah")
+    assert results[0] == "Wilayah mini"
