@@ -20,9 +20,11 @@ def apa(dataset: DatasetInfo, catalog: Catalog, url: str, accessed: datetime.dat
     author, publisher = _names(dataset, catalog)
     version = dataset.current_version
     year = version.date[:4] if version else catalog.created[:4]
-    edition = f" ({gettext('Versi %(n)s', n=version.number)})" if version else ""
-    return (f"{author}. ({year}). {dataset.title}{edition} [{gettext('Data set')}]. {publisher}. "
-            + gettext("Diakses %(date)s, dari %(url)s", date=format_date(accessed, "long"), url=url))
+    # gettext outside f-strings: Babel does not extract calls inside them.
+    edition = " (" + gettext("Versi %(n)s", n=version.number) + ")" if version else ""
+    kind = gettext("Data set")
+    retrieved = gettext("Diakses %(date)s, dari %(url)s", date=format_date(accessed, "long"), url=url)
+    return f"{author}. ({year}). {dataset.title}{edition} [{kind}]. {publisher}. {retrieved}"
 
 
 def bibtex(dataset: DatasetInfo, catalog: Catalog, url: str, accessed: datetime.date) -> str:
@@ -38,7 +40,8 @@ def bibtex(dataset: DatasetInfo, catalog: Catalog, url: str, accessed: datetime.
         "howpublished": _bib(catalog.portal.get("title", "")),
         "url": url,
         "urldate": accessed.isoformat(),
-        "note": _bib(f"Rilis {catalog.release_id}" + ("; data sampel sintetis" if dataset.sample else "")),
+        "note": _bib(gettext("Rilis %(id)s", id=catalog.release_id)
+                     + ("; " + gettext("Data sampel sintetis") if dataset.sample else "")),
     }
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields.items() if value)
     return f"@misc{{{key},\n{body}\n}}"

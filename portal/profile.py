@@ -62,7 +62,8 @@ FIELD_PROPERTIES = [
 
 REQUIRED = [p.key for p in DATASET_PROPERTIES if p.required]
 RECOMMENDED = [p.key for p in DATASET_PROPERTIES if not p.required]
-ACCESS_RIGHTS = ("terbuka", "terbatas", "tertutup")
+ACCESS_LABELS = {"terbuka": N_("Terbuka (data terbuka)"), "terbatas": N_("Terbatas"), "tertutup": N_("Tertutup")}
+ACCESS_RIGHTS = tuple(ACCESS_LABELS)
 PUBLISHABLE_ACCESS = "terbuka"
 # Declared update periods and the longest gap (days) before an update counts as overdue.
 FREQUENCY_DAYS = {"once": None, "irregular": None, "daily": 1, "weekly": 7, "monthly": 31, "quarterly": 92,

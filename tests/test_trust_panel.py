@@ -34,7 +34,7 @@ def test_metadata_panel_uses_the_sdi_profile_labels(client):
     assert {"Produsen data", "Walidata", "Frekuensi pembaruan", "Akses", "Konsep", "Definisi", "Satuan", "Ukuran",
             "Cakupan wilayah", "Data prioritas", "Periode data", "Terakhir diubah produsen"} <= set(labels)
     assert text(page, "[data-field=spatial]") == "Kota Malang ( 35.73 )"
-    assert text(page, "[data-field=accessRights]") == "terbuka"
+    assert text(page, "[data-field=accessRights]") == "Terbuka (data terbuka)"
     assert text(page, "[data-field=data_prioritas]") == "Tidak"
     # A sparse descriptor shows what is missing instead of hiding it.
     sparse = parse(client.get("/dataset/layanan-mini"))

@@ -7,6 +7,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from ..app import table_url, today
+from ..profile import ACCESS_LABELS
 from ..quality import CRITERIA, publisher_average, update_schedule
 from ..search import cached_score
 
@@ -26,6 +27,11 @@ FREQUENCY_LABELS = {
 @blueprint.app_template_global()
 def frequency_label(code: str) -> str:
     return str(FREQUENCY_LABELS.get(code, code))
+
+
+@blueprint.app_template_global()
+def access_label(code: str) -> str:
+    return ACCESS_LABELS.get(code, code)
 
 
 @blueprint.app_template_global()
