@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-CATALOG_VERSION = 3
+CATALOG_VERSION = 4
 
 
 class CatalogVersionError(Exception):
@@ -125,6 +125,16 @@ class ResourceInfo:
 
 
 @dataclass
+class QueryInfo:
+    """An example SQL query declared by the publisher; Datasette serves it as a canned query."""
+
+    name: str
+    title: str
+    sql: str
+    description: str = ""
+
+
+@dataclass
 class ValidationInfo:
     passed: bool
     checked_at: str  # ISO 8601, UTC
@@ -198,6 +208,7 @@ class DatasetInfo:
     metodologi: str = ""
     data_prioritas: bool | None = None
     missing_recommended: list[str] = field(default_factory=list)
+    queries: list[QueryInfo] = field(default_factory=list)
     resources: list[ResourceInfo] = field(default_factory=list)
     package_file: FileInfo | None = None  # datapackage.json as published
     zip_file: FileInfo | None = None

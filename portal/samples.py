@@ -124,9 +124,20 @@ def _metodologi(seed: int, detail: str) -> str:
     )
 
 
+def _query(name: str, title: str, description: str, sql: str) -> dict:
+    """An example SQL query for researchers (a Datasette canned query over the portal's database).
+
+    ``name`` must be unique across the portal and differ from every table name; ``sql`` is one read-only
+    SELECT in which each table is named after its resource. Whitespace in ``sql`` is collapsed to single
+    spaces so it can be written over several lines here (no string literal in it holds a double space).
+    """
+    return {"name": name, "title": title + " (data sampel)", "description": description, "sql": " ".join(sql.split())}
+
+
 def _package(seed, name, title, title_en, description, description_en, publisher, theme, periodicity,
-             keywords, temporal, resources, *, author, sdi) -> dict:
-    """``author`` is the OPD the sample imitates; ``sdi`` holds konsep, definisi, satuan, ukuran, metodologi."""
+             keywords, temporal, resources, *, author, sdi, queries) -> dict:
+    """``author`` is the OPD the sample imitates; ``sdi`` holds konsep, definisi, satuan, ukuran, metodologi;
+    ``queries`` lists the example SQL queries (see ``_query``)."""
     return {
         "profile": "tabular-data-package",
         "name": name,
@@ -153,6 +164,7 @@ def _package(seed, name, title, title_en, description, description_en, publisher
         "metodologi": _metodologi(seed, sdi["metodologi"]),
         "data_prioritas": False,
         "version": f"1.0.0+seed{seed}",
+        "queries": list(queries),
         "resources": resources,
     }
 

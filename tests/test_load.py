@@ -17,8 +17,9 @@ def loaded(tmp_path_factory):
 
 def test_one_table_per_resource_with_row_counts(loaded):
     db, loads = loaded
-    # sqlite_stat1 comes from ANALYZE, which helps the query planner.
-    assert set(db.table_names()) - {"sqlite_stat1"} == {"kecamatan_mini", "kelurahan_mini", "pengaduan_mini"}
+    # sqlite_stat1 comes from ANALYZE, which helps the query planner; *_fts tables are full-text indexes.
+    tables = {t for t in db.table_names() if t != "sqlite_stat1" and "_fts" not in t}
+    assert tables == {"kecamatan_mini", "kelurahan_mini", "pengaduan_mini"}
     assert {name: load.rows for name, load in loads.items()} == {"kecamatan_mini": 2, "kelurahan_mini": 3,
                                                                  "pengaduan_mini": 5}
     assert loads["pengaduan_mini"].package == "layanan-mini"
@@ -50,3 +51,10 @@ def test_column_stats(loaded):
     assert (stats["biaya"].nulls, stats["biaya"].distinct, stats["biaya"].min, stats["biaya"].max) == (1, 4, 0.0, 20000.0)
     assert (stats["tanggal"].min, stats["tanggal"].max) == ("2024-01-02", "2024-03-05")
     assert stats["kode_kelurahan"].distinct == 3
+
+
+def test_descriptive_text_columns_get_full_text_search(loaded):
+    db, _ = loaded
+    assert db["kelurahan_mini"].detect_fts() == "kelurahan_mini_fts"
+    assert [r["nama"] for r in db["kelurahan_mini"].search("arjo*")] == ["Arjosari"]
+    assert db["pengaduan_mini"].detect_fts() is None  # codes and numbers only

@@ -16,6 +16,7 @@ from typing import Callable
 from ..releases import current_release_id, releases_dir
 from ..catalog import Catalog, CatalogVersionError
 from .describe import build_catalog, datasette_metadata
+from .example_queries import check_example_queries
 from .history import kept_objects, record_history
 from .key_figures import compute_key_figures
 from .search_index import SEARCH_DB, build_search_index
@@ -114,6 +115,7 @@ def write_release(build_dir: Path, staging: Path, previous_release: Path | None,
     catalog = build_catalog(report.release_id, now.isoformat(timespec="seconds"), metadata, packages, loads,
                             files, outcomes, staging / "portal.db")
     report.issues += compute_key_figures(catalog, staging / "portal.db", str(Path(metadata_dir) / "portal.yaml"))
+    report.issues += check_example_queries(catalog, staging / "portal.db")
     log("compare with the previous release")
     record_history(catalog, previous_catalog(previous_release), staging, previous_release, report.datasets)
     catalog.dump(staging / "catalog.json")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import frictionless
 
-from ..catalog import Catalog, DatasetInfo, FieldInfo, FileInfo, ForeignKey, ResourceInfo, ValidationInfo
+from ..catalog import Catalog, DatasetInfo, FieldInfo, FileInfo, ForeignKey, QueryInfo, ResourceInfo, ValidationInfo
 from .charts import compute_chart, find_geo, plan_charts
 from .descriptor import foreign_keys, normalize_key
 from .load import LoadablePackage, TableLoad
@@ -73,6 +73,7 @@ def describe_dataset(package: LoadablePackage, loads: dict[str, TableLoad], file
         dasar_hukum=list(d.get("dasar_hukum", [])),
         data_prioritas=d.get("data_prioritas"),
         missing_recommended=missing_recommended(d),
+        queries=[QueryInfo(q["name"], q["title"], q["sql"], q.get("description", "")) for q in d.get("queries", [])],
         resources=resources,
         package_file=files.get(prefix + "datapackage.json"),
         zip_file=files.get(f"downloads/{package.name}.zip"),
@@ -156,13 +157,26 @@ def datasette_metadata(catalog: Catalog, sql_base: str = "/sql/") -> dict:
                 "source_url": source.get("path", "") if str(source.get("path", "")).startswith("http") else "",
                 "columns": {f.name: column_description(f) for f in resource.fields if column_description(f)},
                 "sort": resource.primary_key[0] if len(resource.primary_key) == 1 else None,
+                "label_column": label_column(resource),
             }
             tables[resource.name] = {k: v for k, v in tables[resource.name].items() if v}
+    queries = {
+        query.name: {"sql": query.sql, "title": query.title,
+                     "description": f"{query.description} ({dataset.title})".strip()}
+        for dataset in catalog.datasets for query in dataset.queries
+    }
     return {
         "title": catalog.portal.get("title", "Portal Data"),
         "description": catalog.portal.get("description", ""),
-        "databases": {"portal": {"tables": tables}},
+        "databases": {"portal": {"tables": tables, "queries": queries}},
     }
+
+
+def label_column(resource: ResourceInfo) -> str | None:
+    """The column Datasette shows beside a foreign key pointing at this table (the kelurahan name
+    next to its code)."""
+    names = [f.name for f in resource.fields if f.type == "string" and f.name not in resource.primary_key]
+    return next((n for n in names if n == "nama"), next((n for n in names if n.startswith("nama")), None))
 
 
 def column_description(field: FieldInfo) -> str:

@@ -45,6 +45,10 @@ def load_database(db_path: Path, packages: list[LoadablePackage], progress=None)
                 for column in single_column_foreign_keys(resource):
                     db[table].create_index([column[0]], if_not_exists=True)
             loads[table] = TableLoad(package=package.name, rows=rows, stats=column_stats(db, table))
+            searchable = searchable_columns(db, resource)
+            if searchable:
+                # Datasette finds <table>_fts and offers a search box on the table page.
+                db[table].enable_fts(searchable, tokenize="unicode61 remove_diacritics 2")
             if progress:
                 progress(table, rows)
         db.execute("ANALYZE")
@@ -99,6 +103,21 @@ def insert_rows(db: sqlite_utils.Database, package: LoadablePackage, resource: d
 
     db[resource["name"]].insert_all(rows(), batch_size=1000)
     return count
+
+
+MIN_TEXT_LENGTH = 12  # a column whose longest value is shorter holds codes or categories, not text
+
+
+def searchable_columns(db: sqlite_utils.Database, resource: dict) -> list[str]:
+    """Descriptive text columns for full-text search: strings that are not keys or codes."""
+    schema = resource["schema"]
+    keys = set(normalize_key(schema.get("primaryKey")))
+    keys |= {name for fk in foreign_keys(resource) for name in normalize_key(fk.get("fields"))}
+    candidates = [f["name"] for f in schema["fields"] if f.get("type", "string") == "string"
+                  and f["name"] not in keys and not f["name"].startswith(("kode", "id"))]
+    table = resource["name"]
+    return [c for c in candidates
+            if (db.execute(f'select max(length("{c}")) from "{table}"').fetchone()[0] or 0) >= MIN_TEXT_LENGTH]
 
 
 def column_stats(db: sqlite_utils.Database, table: str) -> dict[str, ColumnStats]:

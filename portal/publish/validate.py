@@ -73,6 +73,8 @@ def find_issues(sources: list[PackageSource], metadata: PortalMetadata) -> dict[
         issues[name] += found
     for name, found in check_foreign_key_targets(sources).items():
         issues[name] += found
+    for name, found in check_query_names(sources).items():
+        issues[name] += found
     # Only well-formed descriptors get their data read; data errors found by frictionless
     # do not stop the cross-package checks, so one run reports every bad row.
     readable = {name for name, found in issues.items() if not found}
@@ -225,6 +227,31 @@ def check_reference_code_lists(sources: list[PackageSource]) -> dict[str, list[I
                     str(source.descriptor_file), "portal-reference-code",
                     f"referenceCodeList {code_list!r} is neither <package>/<resource> of this portal nor a URL",
                     field=f"resources[{i}].schema.fields[{j}].referenceCodeList"))
+    return issues
+
+
+def check_query_names(sources: list[PackageSource]) -> dict[str, list[Issue]]:
+    """Example queries become Datasette canned queries: one namespace with the tables."""
+    tables = {r.get("name") for s in sources for r in (s.descriptor or {}).get("resources", []) if isinstance(r, dict)}
+    seen: dict[str, str] = {}
+    issues: dict[str, list[Issue]] = {}
+    for source in sources:
+        queries = (source.descriptor or {}).get("queries", [])
+        for i, query in enumerate(queries if isinstance(queries, list) else [None]):
+            where, problem = f"queries[{i}]", None
+            if not (isinstance(query, dict) and isinstance(query.get("sql"), str) and query.get("title")
+                    and isinstance(query.get("name"), str) and SQL_NAME.match(query["name"])):
+                problem = "an example query needs name (a lower-case SQL identifier), title and sql"
+            elif query["name"] in tables or query["name"] in seen:
+                problem = (f"query name {query['name']!r} is already used by "
+                           f"{'a table' if query['name'] in tables else 'package ' + seen[query['name']]}")
+            elif not re.match(r"^\s*(select|with)\b", query["sql"], re.I):
+                problem = "an example query must be a single SELECT statement"
+            else:
+                seen[query["name"]] = source.name
+            if problem:
+                issues.setdefault(source.name, []).append(
+                    Issue(str(source.descriptor_file), "portal-query", problem, field=where))
     return issues
 
 
