@@ -118,6 +118,7 @@ class ResourceInfo:
     foreign_keys: list[ForeignKey] = field(default_factory=list)
     charts: list[ChartInfo] = field(default_factory=list)
     geo: GeoInfo | None = None
+    downloads: dict[str, FileInfo] = field(default_factory=dict)  # generated formats by key (xlsx, json, …)
 
     @property
     def download_name(self) -> str:

@@ -289,7 +289,28 @@ def _pengaduan(seed: int, kelurahan: list[str]):
             "ukuran": "daftar",
             "metodologi": "Tanggal, kelurahan, kategori, kanal, status, dan lama penyelesaian diundi dengan bobot "
                           "rekaan; hanya kode kelurahan yang nyata (dari dataset kode-wilayah-indonesia).",
-        })
+        },
+        queries=[
+            _query("pengaduan_per_kecamatan", "Jumlah pengaduan per kecamatan",
+                   "Menggabungkan log pengaduan dengan tabel kelurahan rujukan lewat kode kelurahan.",
+                   """select k.nama_kecamatan, count(*) as jumlah_pengaduan
+                      from sampel_pengaduan_layanan p join kota_malang_kelurahan k on k.kode = p.kode_kelurahan
+                      group by k.nama_kecamatan order by jumlah_pengaduan desc"""),
+            _query("pengaduan_bulanan_per_status", "Pengaduan per bulan menurut status tindak lanjut",
+                   "Menghitung pengaduan yang masuk setiap bulan, dipisah menurut status selesai, diproses, dan "
+                   "ditolak.",
+                   """select substr(tanggal, 1, 7) as bulan, count(*) as jumlah_pengaduan,
+                      sum(status = 'selesai') as selesai, sum(status = 'diproses') as diproses,
+                      sum(status = 'ditolak') as ditolak
+                      from sampel_pengaduan_layanan group by bulan order by bulan"""),
+            _query("penyelesaian_pengaduan_per_opd", "Kinerja penyelesaian pengaduan per OPD tujuan",
+                   "Membandingkan jumlah pengaduan, persentase yang selesai, dan rata-rata hari penyelesaian "
+                   "antar perangkat daerah tujuan.",
+                   """select opd_tujuan as opd, count(*) as jumlah_pengaduan,
+                      round(100.0 * sum(status = 'selesai') / count(*), 1) as persen_selesai,
+                      round(avg(case when status = 'selesai' then hari_penyelesaian end), 1) as rata2_hari_selesai
+                      from sampel_pengaduan_layanan group by opd_tujuan order by jumlah_pengaduan desc"""),
+        ])
     return pkg, {name: _csv_bytes(header, rows)}
 
 
@@ -368,7 +389,36 @@ def _wisata(seed: int, kelurahan: list[str]):
             "metodologi": "Destinasi generik diberi jenis dan kelurahan acak; kunjungan bulanan dibentuk dari tingkat "
                           "dasar acak dengan pola musiman, faktor pemulihan, dan pertumbuhan yang semuanya rekaan. "
                           "Hanya kode kelurahan yang nyata (dari dataset kode-wilayah-indonesia).",
-        })
+        },
+        queries=[
+            _query("kunjungan_wisata_tahunan", "Jumlah kunjungan wisata per tahun",
+                   "Menjumlahkan kunjungan wisatawan domestik dan mancanegara ke semua destinasi per tahun.",
+                   """select substr(bulan, 1, 4) as tahun, sum(wisatawan_domestik) as wisatawan_domestik,
+                      sum(wisatawan_mancanegara) as wisatawan_mancanegara,
+                      sum(wisatawan_domestik + wisatawan_mancanegara) as total_kunjungan
+                      from sampel_kunjungan_wisata_bulanan group by tahun order by tahun"""),
+            _query("kunjungan_wisata_per_kecamatan_2025", "Kunjungan wisata 2025 per kecamatan",
+                   "Menggabungkan kunjungan bulanan dengan destinasi dan tabel kelurahan rujukan lewat kode "
+                   "kelurahan untuk menjumlahkan kunjungan tahun 2025 per kecamatan.",
+                   """select k.nama_kecamatan, count(distinct d.destinasi_id) as jumlah_destinasi,
+                      sum(v.wisatawan_domestik) as wisatawan_domestik,
+                      sum(v.wisatawan_mancanegara) as wisatawan_mancanegara
+                      from sampel_kunjungan_wisata_bulanan v
+                      join sampel_destinasi_wisata d on d.destinasi_id = v.destinasi_id
+                      join kota_malang_kelurahan k on k.kode = d.kode_kelurahan
+                      where v.bulan between '2025-01-01' and '2025-12-31'
+                      group by k.nama_kecamatan order by wisatawan_domestik desc"""),
+            _query("kunjungan_wisata_per_jenis_destinasi", "Kunjungan wisata menurut jenis destinasi",
+                   "Membandingkan jenis destinasi menurut jumlah destinasi, rata-rata kunjungan per destinasi per "
+                   "bulan, dan porsi wisatawan mancanegara selama 2021-2025.",
+                   """select d.jenis_destinasi, count(distinct d.destinasi_id) as jumlah_destinasi,
+                      round(avg(v.wisatawan_domestik + v.wisatawan_mancanegara)) as rata2_kunjungan_per_bulan,
+                      round(100.0 * sum(v.wisatawan_mancanegara)
+                            / sum(v.wisatawan_domestik + v.wisatawan_mancanegara), 2) as persen_mancanegara
+                      from sampel_kunjungan_wisata_bulanan v
+                      join sampel_destinasi_wisata d on d.destinasi_id = v.destinasi_id
+                      group by d.jenis_destinasi order by rata2_kunjungan_per_bulan desc"""),
+        ])
     files = {
         "sampel_destinasi_wisata": _csv_bytes([f["name"] for f in dest_fields], dest_rows),
         "sampel_kunjungan_wisata_bulanan": _csv_bytes([f["name"] for f in visit_fields], visit_rows),
@@ -444,7 +494,30 @@ def _anggaran(seed: int, kelurahan: list[str]):
             "ukuran": "jumlah",
             "metodologi": "OPD, dimensi, nama program dan kegiatan generik, pagu, dan rasio realisasi diundi; tidak ada "
                           "angka dari APBD Kota Malang yang sebenarnya.",
-        })
+        },
+        queries=[
+            _query("serapan_anggaran_per_tahun", "Pagu, realisasi, dan serapan anggaran smart city per tahun",
+                   "Menjumlahkan pagu dan realisasi semua kegiatan per tahun anggaran dan menghitung persentase "
+                   "serapannya.",
+                   """select tahun, count(*) as jumlah_kegiatan, sum(pagu) as total_pagu,
+                      sum(realisasi) as total_realisasi,
+                      round(100.0 * sum(realisasi) / sum(pagu), 1) as persen_serapan
+                      from sampel_anggaran_smart_city group by tahun order by tahun"""),
+            _query("serapan_anggaran_per_dimensi", "Serapan anggaran per dimensi smart city",
+                   "Membandingkan total pagu, realisasi, dan persentase serapan 2021-2025 antar dimensi smart city.",
+                   """select dimensi, sum(pagu) as total_pagu, sum(realisasi) as total_realisasi,
+                      round(100.0 * sum(realisasi) / sum(pagu), 1) as persen_serapan
+                      from sampel_anggaran_smart_city group by dimensi order by total_pagu desc"""),
+            _query("anggaran_per_opd_tahun_terakhir", "Anggaran smart city per OPD pada tahun terakhir",
+                   "Mengurutkan perangkat daerah menurut pagu kegiatan smart city pada tahun anggaran terakhir "
+                   "dalam data, beserta realisasi dan serapannya.",
+                   """select opd, count(*) as jumlah_kegiatan, sum(pagu) as total_pagu,
+                      sum(realisasi) as total_realisasi,
+                      round(100.0 * sum(realisasi) / sum(pagu), 1) as persen_serapan
+                      from sampel_anggaran_smart_city
+                      where tahun = (select max(tahun) from sampel_anggaran_smart_city)
+                      group by opd order by total_pagu desc"""),
+        ])
     return pkg, {name: _csv_bytes([f["name"] for f in fields], rows)}
 
 
@@ -499,7 +572,37 @@ def _fasilitas(seed: int, kelurahan: list[str]):
             "metodologi": "Jumlah awal per kelurahan dan jenis diundi dari sebaran normal dengan rata-rata rekaan, "
                           "lalu berubah acak dari tahun ke tahun. Hanya kode kelurahan yang nyata (dari dataset "
                           "kode-wilayah-indonesia).",
-        })
+        },
+        queries=[
+            _query("fasilitas_per_kecamatan_2025", "Jumlah fasilitas per kecamatan dan jenis, 2025",
+                   "Menggabungkan jumlah fasilitas dengan tabel kelurahan rujukan lewat kode kelurahan lalu "
+                   "menjumlahkannya per kecamatan dan jenis fasilitas untuk tahun 2025.",
+                   """select k.nama_kecamatan, f.jenis_fasilitas, sum(f.jumlah) as jumlah_fasilitas
+                      from sampel_fasilitas_layanan_dasar f join kota_malang_kelurahan k on k.kode = f.kode_kelurahan
+                      where f.tahun = 2025 group by k.nama_kecamatan, f.jenis_fasilitas
+                      order by k.nama_kecamatan, f.jenis_fasilitas"""),
+            _query("fasilitas_kesehatan_per_penduduk", "Fasilitas kesehatan per 10.000 penduduk per kecamatan, 2025",
+                   "Menggabungkan fasilitas kesehatan sampel tahun 2025 lewat kode kelurahan dan kode kecamatan "
+                   "dengan jumlah penduduk nyata KDA 2023 untuk menghitung rasio per 10.000 penduduk.",
+                   """select k.nama_kecamatan, sum(f.jumlah) as fasilitas_kesehatan, p.penduduk_kda2023,
+                      round(10000.0 * sum(f.jumlah) / p.penduduk_kda2023, 2) as per_10000_penduduk
+                      from sampel_fasilitas_layanan_dasar f
+                      join kota_malang_kelurahan k on k.kode = f.kode_kelurahan
+                      join kota_malang_penduduk_kecamatan p on p.kode = k.kode_kecamatan
+                      where f.tahun = 2025
+                      and f.jenis_fasilitas in ('puskesmas', 'puskesmas pembantu', 'posyandu', 'klinik pratama')
+                      group by k.nama_kecamatan, p.penduduk_kda2023 order by per_10000_penduduk desc"""),
+            _query("tren_fasilitas_tahunan", "Tren jumlah fasilitas pendidikan dan kesehatan per tahun",
+                   "Menjumlahkan fasilitas pendidikan dan fasilitas kesehatan di seluruh kota untuk setiap tahun "
+                   "pendataan.",
+                   """select tahun,
+                      sum(case when jenis_fasilitas in ('TK/PAUD', 'SD/MI', 'SMP/MTs', 'SMA/SMK/MA')
+                          then jumlah else 0 end) as fasilitas_pendidikan,
+                      sum(case when jenis_fasilitas in ('puskesmas', 'puskesmas pembantu', 'posyandu',
+                          'klinik pratama') then jumlah else 0 end) as fasilitas_kesehatan,
+                      sum(jumlah) as total_fasilitas
+                      from sampel_fasilitas_layanan_dasar group by tahun order by tahun"""),
+        ])
     return pkg, {name: _csv_bytes([f["name"] for f in fields], rows)}
 
 
@@ -577,7 +680,35 @@ def _udara(seed: int, kelurahan: list[str]):
             "metodologi": "Stasiun generik diberi kelurahan dan koordinat acak; konsentrasi harian dibangkitkan dari "
                           "proses acak dengan pola musim kemarau dan akhir pekan rekaan, bukan hasil pengukuran. Hanya "
                           "kode kelurahan yang nyata (dari dataset kode-wilayah-indonesia).",
-        })
+        },
+        queries=[
+            _query("kualitas_udara_bulanan", "Rata-rata PM2.5 dan PM10 bulanan, semua stasiun",
+                   "Menghitung rata-rata dan maksimum konsentrasi harian PM2.5 serta rata-rata PM10 per bulan "
+                   "dari semua stasiun.",
+                   """select substr(tanggal, 1, 7) as bulan, round(avg(pm25), 1) as rata2_pm25,
+                      max(pm25) as pm25_harian_tertinggi, round(avg(pm10), 1) as rata2_pm10
+                      from sampel_pembacaan_udara group by bulan order by bulan"""),
+            _query("hari_melebihi_baku_mutu_per_stasiun", "Hari melebihi baku mutu udara ambien per stasiun",
+                   "Menggabungkan pembacaan harian dengan stasiun dan tabel kelurahan rujukan lewat kode kelurahan "
+                   "untuk menghitung hari dengan PM2.5 di atas 55 µg/m³ atau PM10 di atas 75 µg/m³ (baku mutu "
+                   "24 jam PP 22/2021).",
+                   """select s.stasiun_id, s.nama as stasiun, k.nama as kelurahan, k.nama_kecamatan,
+                      count(*) as jumlah_hari, sum(r.pm25 > 55) as hari_pm25_di_atas_55,
+                      sum(r.pm10 > 75) as hari_pm10_di_atas_75, round(avg(r.pm25), 1) as rata2_pm25
+                      from sampel_pembacaan_udara r
+                      join sampel_stasiun_udara s on s.stasiun_id = r.stasiun_id
+                      join kota_malang_kelurahan k on k.kode = s.kode_kelurahan
+                      group by s.stasiun_id, s.nama, k.nama, k.nama_kecamatan order by hari_pm10_di_atas_75 desc"""),
+            _query("no2_hari_kerja_dan_akhir_pekan", "NO₂ pada hari kerja dan akhir pekan per stasiun",
+                   "Membandingkan rata-rata konsentrasi NO₂ pada hari kerja dan pada akhir pekan (Sabtu dan "
+                   "Minggu) di setiap stasiun.",
+                   """select stasiun_id,
+                      round(avg(case when strftime('%w', tanggal) in ('0', '6') then null else no2 end), 1)
+                          as rata2_no2_hari_kerja,
+                      round(avg(case when strftime('%w', tanggal) in ('0', '6') then no2 end), 1)
+                          as rata2_no2_akhir_pekan
+                      from sampel_pembacaan_udara group by stasiun_id order by stasiun_id"""),
+        ])
     files = {
         "sampel_stasiun_udara": _csv_bytes([f["name"] for f in st_fields], [s[:5] for s in stations]),
         "sampel_pembacaan_udara": _csv_bytes([f["name"] for f in rd_fields], readings),
@@ -640,7 +771,34 @@ def _wifi(seed: int, kelurahan: list[str]):
             "metodologi": "Jenis lokasi, kelurahan, koordinat, status aktif, dan jumlah pengguna diundi; jumlah dan "
                           "letak hotspot tidak mencerminkan program Wi-Fi Kota Malang. Hanya kode kelurahan yang nyata "
                           "(dari dataset kode-wilayah-indonesia).",
-        })
+        },
+        queries=[
+            _query("hotspot_wifi_per_kelurahan", "Hotspot Wi-Fi per kelurahan",
+                   "Menggabungkan daftar hotspot dengan tabel kelurahan rujukan lewat kode kelurahan untuk "
+                   "menghitung hotspot, hotspot aktif, dan rata-rata pengguna harian per kelurahan.",
+                   """select k.kode as kode_kelurahan, k.nama as kelurahan, k.nama_kecamatan,
+                      count(h.id) as jumlah_hotspot, coalesce(sum(h.aktif), 0) as hotspot_aktif,
+                      round(avg(case when h.aktif then h.pengguna_harian_rata2 end), 1)
+                          as rata2_pengguna_harian_per_hotspot_aktif
+                      from kota_malang_kelurahan k left join sampel_hotspot_wifi h on h.kode_kelurahan = k.kode
+                      group by k.kode, k.nama, k.nama_kecamatan order by jumlah_hotspot desc, k.kode"""),
+            _query("hotspot_wifi_aktif_per_penduduk", "Hotspot Wi-Fi aktif per 10.000 penduduk per kecamatan",
+                   "Menggabungkan hotspot aktif lewat kode kelurahan dan kode kecamatan dengan jumlah penduduk "
+                   "nyata KDA 2023 untuk menghitung rasio per 10.000 penduduk.",
+                   """select k.nama_kecamatan, count(*) as hotspot_aktif, p.penduduk_kda2023,
+                      round(10000.0 * count(*) / p.penduduk_kda2023, 2) as per_10000_penduduk
+                      from sampel_hotspot_wifi h
+                      join kota_malang_kelurahan k on k.kode = h.kode_kelurahan
+                      join kota_malang_penduduk_kecamatan p on p.kode = k.kode_kecamatan
+                      where h.aktif group by k.nama_kecamatan, p.penduduk_kda2023
+                      order by per_10000_penduduk desc"""),
+            _query("hotspot_wifi_per_jenis_lokasi", "Hotspot Wi-Fi menurut jenis lokasi",
+                   "Menghitung jumlah hotspot, persentase yang aktif, dan total pengguna harian per jenis lokasi.",
+                   """select jenis_lokasi, count(*) as jumlah_hotspot,
+                      round(100.0 * sum(aktif) / count(*), 1) as persen_aktif,
+                      sum(pengguna_harian_rata2) as total_pengguna_harian
+                      from sampel_hotspot_wifi group by jenis_lokasi order by jumlah_hotspot desc"""),
+        ])
     return pkg, {name: _csv_bytes([f["name"] for f in fields], rows)}
 
 

@@ -9,13 +9,15 @@ from __future__ import annotations
 import datetime
 import json
 import shutil
+import sqlite3
 import time
 from pathlib import Path
 from typing import Callable
 
 from ..releases import current_release_id, releases_dir
 from ..catalog import Catalog, CatalogVersionError
-from .describe import build_catalog, datasette_metadata
+from .describe import build_catalog, content_hash, datasette_metadata
+from .downloads import build_downloads, reuse_downloads
 from .example_queries import check_example_queries
 from .history import kept_objects, record_history
 from .key_figures import compute_key_figures
@@ -24,7 +26,7 @@ from .discover import PackageSource, discover
 from .load import LoadablePackage, load_database
 from .metadata import PortalMetadata, load_metadata
 from .release import (activate, check_release, copy_package, hash_files, new_release_id, prune, publish_lock,
-                      start_staging, store_objects, write_manifest, write_zip)
+                      start_staging, store_objects, write_manifest)
 from .report import FAILED, KEPT_PREVIOUS, PUBLISHED, DatasetOutcome, Issue, PublishReport
 from .validate import Validation, validate
 
@@ -105,19 +107,29 @@ def write_release(build_dir: Path, staging: Path, previous_release: Path | None,
     """Everything in the release folder: database, zips, catalog with history, Datasette metadata, manifest."""
     log(f"load {len(packages)} packages into SQLite")
     loads = load_database(staging / "portal.db", packages, progress=lambda table, rows: log(f"load {table}: {rows} rows"))
-    for package in packages:
-        write_zip(package.folder, staging / "downloads" / f"{package.name}.zip", package.name)
-        report.outcome(package.name).rows = sum(t.rows for t in loads.values() if t.package == package.name)
-    log("describe")
     files = hash_files(staging)
+    previous = previous_catalog(previous_release)
+    log("build downloads")
+    conn = sqlite3.connect(f"file:{staging / 'portal.db'}?mode=ro", uri=True)
+    try:
+        for package in packages:
+            before = previous.dataset(package.name) if previous else None
+            unchanged = before is not None and before.content_hash == content_hash(f"files/{package.name}/", files)
+            if not (unchanged and reuse_downloads(previous_release, staging, package.name)):
+                build_downloads(staging, package.name, package.folder, package.descriptor, conn)
+            report.outcome(package.name).rows = sum(t.rows for t in loads.values() if t.package == package.name)
+    finally:
+        conn.close()
+    files.update(hash_files(staging, under="downloads"))
     store_objects(build_dir, staging, files)
+    log("describe")
     outcomes = {outcome.name: outcome for outcome in report.datasets}
     catalog = build_catalog(report.release_id, now.isoformat(timespec="seconds"), metadata, packages, loads,
                             files, outcomes, staging / "portal.db")
     report.issues += compute_key_figures(catalog, staging / "portal.db", str(Path(metadata_dir) / "portal.yaml"))
     report.issues += check_example_queries(catalog, staging / "portal.db")
     log("compare with the previous release")
-    record_history(catalog, previous_catalog(previous_release), staging, previous_release, report.datasets)
+    record_history(catalog, previous, staging, previous_release, report.datasets)
     catalog.dump(staging / "catalog.json")
     build_search_index(catalog, staging / SEARCH_DB)
     write_json(staging / "datasette.json", datasette_metadata(catalog))

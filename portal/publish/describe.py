@@ -9,6 +9,7 @@ from pathlib import Path
 
 import frictionless
 
+from ..formats import GENERATED
 from ..catalog import Catalog, DatasetInfo, FieldInfo, FileInfo, ForeignKey, QueryInfo, ResourceInfo, ValidationInfo
 from .charts import compute_chart, find_geo, plan_charts
 from .descriptor import foreign_keys, normalize_key
@@ -47,7 +48,7 @@ def describe_dataset(package: LoadablePackage, loads: dict[str, TableLoad], file
                      outcome: DatasetOutcome, checked_at: str, conn: sqlite3.Connection) -> DatasetInfo:
     d = package.descriptor
     prefix = f"files/{package.name}/"
-    resources = [describe_resource(package.name, r, loads[r["name"]], files.get(prefix + r["path"]), conn)
+    resources = [describe_resource(package.name, r, loads[r["name"]], files.get(prefix + r["path"]), conn, files)
                  for r in d["resources"]]
     return DatasetInfo(
         name=package.name,
@@ -93,7 +94,7 @@ def package_relative(path: str, package_name: str) -> str:
 
 
 def describe_resource(package_name: str, resource: dict, load: TableLoad, file: FileInfo | None,
-                      conn: sqlite3.Connection) -> ResourceInfo:
+                      conn: sqlite3.Connection, files: dict[str, FileInfo]) -> ResourceInfo:
     schema = resource["schema"]
     types = {f["name"]: f.get("type", "string") for f in schema["fields"]}
     fields = [
@@ -126,6 +127,8 @@ def describe_resource(package_name: str, resource: dict, load: TableLoad, file: 
         primary_key=normalize_key(schema.get("primaryKey")),
         foreign_keys=keys,
         charts=[compute_chart(conn, resource["name"], plan, types) for plan in plan_charts(resource, load.stats, load.rows, conn)],
+        downloads={fmt.key: files[path] for fmt in GENERATED
+                   if (path := f"downloads/{package_name}/{resource['name']}{fmt.suffix}") in files},
         geo=find_geo(resource),
     )
 

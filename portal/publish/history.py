@@ -84,6 +84,9 @@ def stored_files(dataset: DatasetInfo) -> dict[str, FileInfo]:
     """The version's files in the object store, where they outlive the releases that made them."""
     files = {r.name: FileInfo(object_path(r.file.sha256), r.file.bytes, r.file.sha256)
              for r in dataset.resources if r.file}
+    for resource in dataset.resources:
+        for key, info in resource.downloads.items():
+            files[f"{resource.name}.{key}"] = FileInfo(object_path(info.sha256), info.bytes, info.sha256)
     if dataset.zip_file:
         files["zip"] = FileInfo(object_path(dataset.zip_file.sha256), dataset.zip_file.bytes, dataset.zip_file.sha256)
     return files

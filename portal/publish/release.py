@@ -77,15 +77,19 @@ def copy_package(source_folder: Path, descriptor_file_name: str, descriptor: dic
                                                  encoding="utf-8")
 
 
-def write_zip(folder: Path, zip_path: Path, root_name: str) -> None:
-    """datapackage.json + data files, inside one folder named after the dataset."""
+def write_zip(folder: Path, zip_path: Path, root_name: str, extra: dict[str, bytes] | None = None) -> None:
+    """datapackage.json + data files (+ ``extra`` files such as a README), inside one folder named
+    after the dataset."""
     zip_path.parent.mkdir(parents=True, exist_ok=True)
+    entries = {path.relative_to(folder).as_posix(): path.read_bytes()
+               for path in sorted(p for p in folder.rglob("*") if p.is_file())}
+    entries.update(extra or {})
     with zipfile.ZipFile(zip_path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            info = zipfile.ZipInfo(f"{root_name}/{path.relative_to(folder).as_posix()}", date_time=ZIP_DATE)
+        for name in sorted(entries):
+            info = zipfile.ZipInfo(f"{root_name}/{name}", date_time=ZIP_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            archive.writestr(info, path.read_bytes())
+            archive.writestr(info, entries[name])
 
 
 def sha256_file(path: Path) -> str:
@@ -96,10 +100,11 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def hash_files(release_dir: Path, names: tuple[str, ...] = ()) -> dict[str, FileInfo]:
-    """FileInfo of every file in the release (or just ``names``), keyed by path relative to the release."""
+def hash_files(release_dir: Path, names: tuple[str, ...] = (), under: str = "") -> dict[str, FileInfo]:
+    """FileInfo of every file in the release (or just ``names``, or the files ``under`` a folder),
+    keyed by path relative to the release."""
     files = {}
-    paths = [release_dir / name for name in names] if names else release_dir.rglob("*")
+    paths = [release_dir / name for name in names] if names else (release_dir / under).rglob("*")
     for path in sorted(p for p in paths if p.is_file()):
         relative = path.relative_to(release_dir).as_posix()
         if relative not in (MANIFEST, CHECKSUMS):

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from flask import abort, g, jsonify, render_template, request, url_for
+import json
+
+from flask import Response, abort, g, jsonify, render_template, request, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from ..app import format_number, today
 from ..chart_svg import render_chart
-from ..citation import apa, bibtex, dataset_jsonld
+from ..citation import apa, bibtex, csl_json, dataset_jsonld, ris
 from ..preview import browse, points, preview_rows
+from ..formats import FORMATS
 from ..profile import DATASET_PROPERTIES
 from ..facets import FACET_KEYS, FACETS
 from ..search import SORTS, search
@@ -128,6 +131,7 @@ def dataset(name: str):
         themes=[catalog.theme(t) for t in dataset.themes if catalog.theme(t)],
         previews=previews,
         profile=DATASET_PROPERTIES,
+        formats=FORMATS,
     )
 
 
@@ -168,6 +172,27 @@ def rows_url(**changes) -> str:
         if value is not None:
             args[key] = value
     return url_for(request.endpoint, **request.view_args, **args.to_dict(flat=False))
+
+
+CITATION_FORMATS = {"bib": ("application/x-bibtex", bibtex), "ris": ("application/x-research-info-systems", ris),
+                    "csl.json": ("application/vnd.citationstyles.csl+json", csl_json)}
+
+
+@blueprint.route("/dataset/<name>/cite.<file_format>")
+def dataset_citation(name: str, file_format: str):
+    """The citation of the current version (or ?version=N) as a file for reference managers."""
+    dataset = find_dataset(name)
+    mimetype, render = CITATION_FORMATS.get(file_format) or abort(404)
+    version = dataset.current_version
+    if "version" in request.args:
+        version = dataset.version_number(request.args.get("version", type=int) or 0) or abort(404)
+    url = url_for("pages.dataset", name=dataset.name, _external=True, lang=None)
+    body = render(dataset, g.release.catalog, url, today(), version)
+    if not isinstance(body, str):
+        body = json.dumps(body, ensure_ascii=False, indent=2)
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{dataset.name}-v{version.number if version else 0}.{file_format}"'
+    return response
 
 
 @blueprint.route("/embed/<name>/<resource_name>/chart/<int:index>")

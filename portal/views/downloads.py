@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, g, send_file
 
 from ..catalog import FileInfo
+from ..formats import ORIGINAL, split_file_name
 
 blueprint = Blueprint("downloads", __name__, url_prefix="/download")
 
@@ -20,14 +21,28 @@ def send_release_file(info: FileInfo | None, download_name: str, mimetype: str, 
                          download_name=download_name, conditional=True, etag=info.sha256)
     # Lets a script check the bytes it got against the release manifest.
     response.headers["X-Content-SHA256"] = info.sha256
+    response.headers["Access-Control-Allow-Origin"] = "*"  # public data: readable from any web page
     return response
 
 
 @blueprint.route("/<dataset_name>/<resource_name>.csv")
 def resource_csv(dataset_name: str, resource_name: str):
+    return resource_file(dataset_name, f"{resource_name}.csv")
+
+
+@blueprint.route("/<dataset_name>/<file_name>")
+def resource_file(dataset_name: str, file_name: str):
+    """Every format of a table: <resource>.csv (the validated original), .excel.csv, .xlsx, .json."""
     dataset = g.release.catalog.dataset(dataset_name) or abort(404)
-    resource = dataset.resource(resource_name) or abort(404)
-    return send_release_file(resource.file, resource.download_name, "text/csv")
+    resource, fmt = find_format(dataset, file_name)
+    info = resource.file if fmt is ORIGINAL else resource.downloads.get(fmt.key)
+    return send_release_file(info, file_name, fmt.mimetype)
+
+
+def find_format(dataset, file_name: str):
+    split = split_file_name(file_name) or abort(404)
+    resource = dataset.resource(split[0]) or abort(404)
+    return resource, split[1]
 
 
 @blueprint.route("/<dataset_name>.zip")
@@ -49,10 +64,17 @@ def find_version(dataset_name: str, number: int):
 
 @blueprint.route("/<dataset_name>/v<int:number>/<resource_name>.csv")
 def versioned_csv(dataset_name: str, number: int, resource_name: str):
-    """Stable URL of one version's file: it keeps working after later releases."""
+    return versioned_file(dataset_name, number, f"{resource_name}.csv")
+
+
+@blueprint.route("/<dataset_name>/v<int:number>/<file_name>")
+def versioned_file(dataset_name: str, number: int, file_name: str):
+    """Stable URL of one version's file in any format: it keeps working after later releases."""
     dataset, version = find_version(dataset_name, number)
-    return send_release_file(version.files.get(resource_name), f"{resource_name}-v{number}.csv", "text/csv",
-                             stored=True)
+    resource_name, fmt = split_file_name(file_name) or abort(404)
+    key = resource_name if fmt is ORIGINAL else f"{resource_name}.{fmt.key}"
+    stem = file_name[: -len(fmt.suffix)]
+    return send_release_file(version.files.get(key), f"{stem}-v{number}{fmt.suffix}", fmt.mimetype, stored=True)
 
 
 @blueprint.route("/<dataset_name>/v<int:number>.zip")

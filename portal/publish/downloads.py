@@ -1,0 +1,123 @@
+"""Download files built at publish time: Excel-friendly CSV, XLSX, JSON, and the dataset zip
+with a README. Nothing is generated per request."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from .release import write_zip
+
+BOM = b"\xef\xbb\xbf"
+XLSX_MAX_ROWS = 1_048_575  # Excel's limit, less the header row
+
+
+def build_downloads(staging: Path, package_name: str, package_folder: Path, descriptor: dict,
+                    conn: sqlite3.Connection) -> None:
+    target = staging / "downloads" / package_name
+    target.mkdir(parents=True, exist_ok=True)
+    write_zip(package_folder, staging / "downloads" / f"{package_name}.zip", package_name,
+              extra={"README.md": readme(descriptor).encode("utf-8")})
+    for resource in descriptor["resources"]:
+        name = resource["name"]
+        original = (package_folder / resource["path"]).read_bytes()
+        (target / f"{name}.excel.csv").write_bytes(original if original.startswith(BOM) else BOM + original)
+        columns = [f["name"] for f in resource["schema"]["fields"]]
+        write_json_rows(conn, name, columns, target / f"{name}.json")
+        write_xlsx(conn, descriptor, resource, target / f"{name}.xlsx")
+
+
+def reuse_downloads(previous_release: Path, staging: Path, package_name: str) -> bool:
+    """Link the previous release's files for an unchanged dataset instead of building them again."""
+    old_zip, old_folder = previous_release / "downloads" / f"{package_name}.zip", previous_release / "downloads" / package_name
+    if not old_zip.is_file() or not old_folder.is_dir():
+        return False
+    target = staging / "downloads" / package_name
+    target.mkdir(parents=True, exist_ok=True)
+    os.link(old_zip, staging / "downloads" / f"{package_name}.zip")
+    for path in old_folder.iterdir():
+        os.link(path, target / path.name)
+    return True
+
+
+def write_json_rows(conn: sqlite3.Connection, table: str, columns: list[str], path: Path) -> None:
+    """A JSON array of objects, written row by row so a large table never sits in memory."""
+    cursor = conn.execute(f'select {", ".join(quoted(c) for c in columns)} from {quoted(table)} order by rowid')
+    with open(path, "w", encoding="utf-8") as out:
+        out.write("[")
+        for index, row in enumerate(cursor):
+            out.write(",\n" if index else "\n")
+            out.write(json.dumps(dict(zip(columns, row)), ensure_ascii=False))
+        out.write("\n]\n")
+
+
+def write_xlsx(conn: sqlite3.Connection, descriptor: dict, resource: dict, path: Path) -> None:
+    """Three sheets: the data (typed cells), the data dictionary, the dataset's metadata."""
+    book = Workbook(write_only=True)
+    fields = resource["schema"]["fields"]
+    data = book.create_sheet("data")
+    data.append([f["name"] for f in fields])
+    cursor = conn.execute(f'select {", ".join(quoted(f["name"]) for f in fields)} from {quoted(resource["name"])} '
+                          f'order by rowid limit {XLSX_MAX_ROWS}')
+    for row in cursor:
+        data.append(list(row))
+    dictionary = book.create_sheet("kamus_data")
+    dictionary.append(["kolom", "tipe", "judul", "definisi", "satuan", "konsep", "klasifikasi", "kode_referensi"])
+    for f in fields:
+        dictionary.append([f["name"], f.get("type", "string"), f.get("title", ""), f.get("description", ""),
+                           f.get("unit", ""), f.get("concept", ""), f.get("classification", ""),
+                           f.get("referenceCodeList", "")])
+    about = book.create_sheet("metadata")
+    about.append(["properti", "nilai"])
+    for key, value in descriptor.items():
+        if key not in ("resources", "queries"):
+            about.append([key, value if isinstance(value, (str, int, float, bool)) else json.dumps(value, ensure_ascii=False)])
+    about.append(["tabel", resource["name"]])
+    about.append(["judul tabel", resource.get("title", "")])
+    book.save(path)
+
+
+def readme(descriptor: dict) -> str:
+    """README.md of the zipped package, in Indonesian and English."""
+    licenses = "; ".join(f"{lic.get('title') or lic.get('name')} {lic.get('path', '')}".strip()
+                         for lic in descriptor.get("licenses", []))
+    sources = "\n".join(f"- {s.get('title', '')} {s.get('path', '')}".rstrip() for s in descriptor.get("sources", []))
+    files = "\n".join(f"- `{r['path']}`: {r.get('title', r['name'])}" for r in descriptor["resources"])
+    sample = ("\n**Data sampel sintetis — bukan fakta tentang Kota Malang. / Synthetic sample data — not facts "
+              "about Kota Malang.**\n" if descriptor.get("sample") else "")
+    citation = f"\n## Cara mengutip / How to cite\n\n{descriptor['citation']}\n" if descriptor.get("citation") else ""
+    return f"""# {descriptor['title']}
+{sample}
+{descriptor.get('description', '')}
+
+{descriptor.get('title_en', '')}
+
+{descriptor.get('description_en', '')}
+
+## Berkas / Files
+
+- `datapackage.json`: metadata dan skema tabel (Frictionless Data Package) / metadata and table schemas
+{files}
+
+## Sumber / Sources
+
+{sources or '-'}
+
+## Lisensi / Licence
+
+{licenses}
+{citation}
+## Memeriksa berkas / Verifying the files
+
+Validasi paket ini dengan / Validate this package with: `frictionless validate datapackage.json`.
+Checksum SHA-256 setiap berkas tercantum di halaman dataset dan di SHA256SUMS rilis portal. /
+The SHA-256 of every file is listed on the dataset page and in the portal release's SHA256SUMS.
+"""
+
+
+def quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
