@@ -26,11 +26,16 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["release_store"] = ReleaseStore(Path(app.config["BUILD_DIR"]))
     Babel(app, locale_selector=select_locale)
 
-    from .views import datasets, downloads, feeds, pages  # noqa: F401 (datasets adds routes to pages)
+    from .views import api, datasets, downloads, feeds, pages  # noqa: F401 (datasets adds routes to pages)
 
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(downloads.blueprint)
     app.register_blueprint(feeds.blueprint)
+    from .views import ckan_api, dcat_views
+
+    app.register_blueprint(ckan_api.blueprint)
+    app.register_blueprint(dcat_views.blueprint)
+    app.register_blueprint(api.blueprint)
 
     @app.before_request
     def pin_release():
@@ -75,6 +80,8 @@ def create_app(config: dict | None = None) -> Flask:
 
     @app.errorhandler(404)
     def not_found(error):
+        if request.path.startswith("/api/"):  # machines get JSON, never an HTML page
+            return {"error": getattr(error, "description", "not found"), "status": 404}, 404
         return render_template("errors/404.html"), 404
 
     @app.errorhandler(500)

@@ -14,7 +14,7 @@ from rich.table import Table
 from .publish import publish as run_publish
 from .publish.release import PublishLocked
 from .publish.report import FAILED, KEPT_PREVIOUS, PublishReport
-from .releases import current_release_id
+from .store import ReleaseStore
 
 STATUS_LABELS = {"published": "[green]published[/]", KEPT_PREVIOUS: "[yellow]INVALID: previous version kept[/]",
                  FAILED: "[red]INVALID: not published[/]"}
@@ -89,8 +89,8 @@ def serve(build_dir: Path, datasets_dir: Path, metadata_dir: Path, host: str, po
     from granian import Granian
     from granian.constants import Interfaces
 
-    if current_release_id(build_dir) is None:
-        click.echo(f"No release in {build_dir} yet: publishing {datasets_dir} first.", err=True)
+    if ReleaseStore(build_dir).current() is None:
+        click.echo(f"No release this version can serve in {build_dir}: publishing {datasets_dir} first.", err=True)
         report = run_publish(datasets_dir, metadata_dir, build_dir)
         print_report(report, Console(stderr=True))
         if report.release_id is None:

@@ -20,6 +20,7 @@ SETTINGS = [
     Setting("BUILD_DIR", "build", "Folder holding releases/ and the `current` link written by publish."),
     Setting("SQL_TIME_LIMIT_MS", 3000, "Datasette: longest time one SQL query may run."),
     Setting("MAX_RETURNED_ROWS", 1000, "Datasette: most rows one query or table page returns."),
+    Setting("FACET_TIME_LIMIT_MS", 200, "Datasette: longest time computing one facet may take."),
     Setting("MAX_CSV_MB", 100, "Datasette: largest streamed CSV export, in megabytes (0 = no limit)."),
     Setting("BABEL_DEFAULT_LOCALE", "id", "Language of the interface when none is asked for."),
     Setting("MAP_TILE_URL", "", "Base map tiles, e.g. https://tile.example.org/{z}/{x}/{y}.png; empty = points on a plain background (offline)."),

@@ -42,6 +42,7 @@ def build_datasette(release: Release, settings: dict) -> Datasette:
             "sql_time_limit_ms": settings["SQL_TIME_LIMIT_MS"],
             "max_returned_rows": settings["MAX_RETURNED_ROWS"],
             "max_csv_mb": settings["MAX_CSV_MB"],
+            "facet_time_limit_ms": settings["FACET_TIME_LIMIT_MS"],
             "allow_download": True,
         },
     )

@@ -10,7 +10,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .catalog import Catalog
+from .catalog import Catalog, CatalogVersionError
 from .releases import current_release_id, releases_dir
 
 CACHED_RELEASES = 3
@@ -38,6 +38,8 @@ class ReleaseStore:
         self._lock = threading.Lock()
 
     def current(self) -> Release | None:
+        """The live release, or None when there is none this version of the portal can read
+        (never published, or published by an older version: publish again)."""
         release_id = current_release_id(self.build_dir)
         if release_id is None:
             return None
@@ -45,7 +47,11 @@ class ReleaseStore:
             release = self._cache.get(release_id)
             if release is None:
                 path = releases_dir(self.build_dir) / release_id
-                release = Release(release_id, path, Catalog.load(path / "catalog.json"))
+                try:
+                    catalog = Catalog.load(path / "catalog.json")
+                except (CatalogVersionError, FileNotFoundError):
+                    return None
+                release = Release(release_id, path, catalog)
                 self._cache[release_id] = release
                 for stale in sorted(self._cache)[:-CACHED_RELEASES]:
                     del self._cache[stale]

@@ -110,3 +110,14 @@ def test_release_ids_sort_by_time_and_never_collide(tmp_path):
     # A clock that went backwards still gives an id that sorts last.
     assert new_release_id(tmp_path, now - datetime.timedelta(days=1)) == "20260102-030405-003"
     assert new_release_id(tmp_path / "empty", now) == "20260102-030405"
+
+
+def test_a_release_from_an_older_portal_version_is_not_served_until_republished(tmp_path):
+    from portal import create_app
+
+    build = tmp_path / "build"
+    publish(FIXTURE_DATASETS, FIXTURE_METADATA, build)
+    catalog_file = live_dir(build) / "catalog.json"
+    catalog_file.write_text(json.dumps({**json.loads(catalog_file.read_text()), "version": 0}))
+    response = create_app({"BUILD_DIR": str(build)}).test_client().get("/")
+    assert response.status_code == 503 and "publish.py" in response.get_data(as_text=True)

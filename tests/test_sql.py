@@ -71,3 +71,31 @@ def test_sql_is_read_only(asgi_client):
     response = asgi_client.get("/sql/portal.json", params={"sql": "delete from kecamatan_mini"})
     assert response.status_code == 400
     assert asgi_client.get("/sql/portal/kecamatan_mini.json?_shape=array").json()[0]["kode"] == "35.73.01"
+
+
+def test_foreign_keys_show_the_label_of_the_referenced_row(asgi_client):
+    # Datasette expands kode_kelurahan with the kelurahan's name (label_column "nama").
+    rows = asgi_client.get("/sql/portal/pengaduan_mini.json?_shape=array&_labels=on").json()
+    assert rows[0]["kode_kelurahan"] == {"value": "35.73.01.1001", "label": "Balearjosari"}
+    page = parse(asgi_client.get("/sql/portal/pengaduan_mini"))
+    assert "Balearjosari" in page.body.text()
+
+
+def test_example_query_is_a_canned_query(asgi_client):
+    rows = asgi_client.get("/sql/portal/pengaduan_per_kelurahan.json?_shape=array").json()
+    assert rows == [{"kelurahan": "Balearjosari", "jumlah": 2}, {"kelurahan": "Klojen", "jumlah": 2},
+                    {"kelurahan": "Arjosari", "jumlah": 1}]
+
+
+def test_full_text_search_on_descriptive_columns(asgi_client):
+    rows = asgi_client.get("/sql/portal/kelurahan_mini.json?_search=klojen&_shape=array").json()
+    assert [row["nama"] for row in rows] == ["Klojen"]
+    raw = asgi_client.get("/sql/portal/kelurahan_mini.json?_search=arjo*&_searchmode=raw&_shape=array").json()
+    assert [row["nama"] for row in raw] == ["Arjosari"]
+
+
+def test_limits_are_configured(asgi_client):
+    settings = asgi_client.get("/sql/-/settings.json").json()
+    assert settings["suggest_facets"] is False and settings["sql_time_limit_ms"] == 3000
+    assert settings["max_returned_rows"] == 1000 and settings["facet_time_limit_ms"] == 200
+    assert settings["max_csv_mb"] == 100

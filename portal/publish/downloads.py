@@ -3,6 +3,7 @@ with a README. Nothing is generated per request."""
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import sqlite3
@@ -10,6 +11,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from .descriptor import cross_package_keys
 from .release import write_zip
 
 BOM = b"\xef\xbb\xbf"
@@ -20,8 +22,10 @@ def build_downloads(staging: Path, package_name: str, package_folder: Path, desc
                     conn: sqlite3.Connection) -> None:
     target = staging / "downloads" / package_name
     target.mkdir(parents=True, exist_ok=True)
-    write_zip(package_folder, staging / "downloads" / f"{package_name}.zip", package_name,
-              extra={"README.md": readme(descriptor).encode("utf-8")})
+    extra = {"README.md": readme(descriptor).encode("utf-8")}
+    if cross_package_keys(descriptor):
+        extra["datapackage.json"] = standalone_descriptor(descriptor)
+    write_zip(package_folder, staging / "downloads" / f"{package_name}.zip", package_name, extra=extra)
     for resource in descriptor["resources"]:
         name = resource["name"]
         original = (package_folder / resource["path"]).read_bytes()
@@ -29,6 +33,19 @@ def build_downloads(staging: Path, package_name: str, package_folder: Path, desc
         columns = [f["name"] for f in resource["schema"]["fields"]]
         write_json_rows(conn, name, columns, target / f"{name}.json")
         write_xlsx(conn, descriptor, resource, target / f"{name}.xlsx")
+
+
+def standalone_descriptor(descriptor: dict) -> bytes:
+    """The zip's datapackage.json must validate on its own: foreign keys into other packages
+    of the portal move to "x-portal-foreignKeys", where they stay documented."""
+    standalone = copy.deepcopy(descriptor)
+    for resource in standalone["resources"]:
+        schema = resource.get("schema", {})
+        external = [fk for fk in schema.get("foreignKeys", []) if fk.get("reference", {}).get("package")]
+        if external:
+            schema["foreignKeys"] = [fk for fk in schema["foreignKeys"] if fk not in external]
+            schema["x-portal-foreignKeys"] = external
+    return (json.dumps(standalone, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def reuse_downloads(previous_release: Path, staging: Path, package_name: str) -> bool:
@@ -111,6 +128,13 @@ def readme(descriptor: dict) -> str:
 
 {licenses}
 {citation}
+## Tabel rujukan / Reference tables
+
+Kunci asing ke paket lain portal (misalnya kode kelurahan) tercatat di `x-portal-foreignKeys` dalam
+datapackage.json; tabel rujukannya ada di paket yang disebut di sana. / Foreign keys into other portal
+packages (such as kelurahan codes) are listed under `x-portal-foreignKeys` in datapackage.json; the
+reference tables are in the packages named there.
+
 ## Memeriksa berkas / Verifying the files
 
 Validasi paket ini dengan / Validate this package with: `frictionless validate datapackage.json`.
