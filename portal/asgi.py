@@ -29,7 +29,7 @@ class PortalApplication:
             if release is not None:
                 datasette_app = await self.sql.app_for(release)
                 return await datasette_app(strip_prefix(scope), receive, send)
-        return await self.pages(scope, receive, send)
+        return await self.pages(scope, as_coroutine(receive), send)
 
     async def lifespan(self, receive, send):
         # Datasette instances start lazily per release, so there is nothing to set up.
@@ -40,6 +40,16 @@ class PortalApplication:
             elif message["type"] == "lifespan.shutdown":
                 await send({"type": "lifespan.shutdown.complete"})
                 return
+
+
+def as_coroutine(receive):
+    """a2wsgi reads request bodies with asyncio.run_coroutine_threadsafe, which needs a real
+    coroutine; granian's receive returns another awaitable, so POST bodies failed without this."""
+
+    async def receive_coroutine():
+        return await receive()
+
+    return receive_coroutine
 
 
 def strip_prefix(scope: dict) -> dict:
