@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 import shutil
 import sqlite3
 import time
@@ -23,10 +24,11 @@ from .history import kept_objects, record_history
 from .key_figures import compute_key_figures
 from .search_index import SEARCH_DB, build_search_index
 from .discover import PackageSource, discover
-from .load import LoadablePackage, load_database
+from .load import LoadablePackage, TableLoad, load_database
 from .metadata import PortalMetadata, load_metadata
+from .descriptor import cross_package_keys
 from .release import (activate, check_release, copy_package, hash_files, new_release_id, prune, publish_lock,
-                      start_staging, store_objects, write_manifest)
+                      source_hash, start_staging, store_objects, write_manifest)
 from .report import FAILED, KEPT_PREVIOUS, PUBLISHED, DatasetOutcome, Issue, PublishReport
 from .validate import Validation, validate
 
@@ -34,8 +36,13 @@ DESCRIBING_FILES = ("catalog.json", "datasette.json", "report.json", SEARCH_DB)
 
 
 def publish(datasets_dir: Path, metadata_dir: Path, build_dir: Path,
-            log: Callable[[str], None] = lambda message: None) -> PublishReport:
-    """Validate every package and release the valid ones; what was live stays live on any failure."""
+            log: Callable[[str], None] = lambda message: None, *, only: set[str] | None = None,
+            full: bool = False, dry_run: bool = False) -> PublishReport:
+    """Validate every package and release the valid ones; what was live stays live on any failure.
+
+    Packages unchanged since the live release are carried over without validating or loading them
+    again (``full`` forces everything); with ``only``, every other package is carried over as it is
+    live. ``dry_run`` builds and checks the release but does not switch to it."""
     started = time.perf_counter()
     build_dir = Path(build_dir)
     report = PublishReport()
@@ -45,26 +52,29 @@ def publish(datasets_dir: Path, metadata_dir: Path, build_dir: Path,
         return report
     log("discover")
     sources = discover(Path(datasets_dir))
-    log(f"validate {len(sources)} packages")
-    validations = validate(sources, metadata)
     with publish_lock(build_dir):
+        previous = current_release_id(build_dir)
+        previous_release = releases_dir(build_dir) / previous if previous else None
+        live = previous_catalog(previous_release)
+        reused = carried_over(sources, live, only, full)
+        log(f"validate {len(sources) - len(reused)} packages ({len(reused)} unchanged)")
+        validations = validate(sources, metadata, skip=reused)
         now = datetime.datetime.now(datetime.timezone.utc)
         release_id = new_release_id(build_dir, now)
-        previous = current_release_id(build_dir)
         staging = start_staging(build_dir, release_id)
         try:
-            previous_release = releases_dir(build_dir) / previous if previous else None
-            packages, report.datasets = gather_packages(sources, validations, staging / "files", previous_release)
+            packages, report.datasets = gather_packages(sources, validations, staging / "files", previous_release,
+                                                        reused, live)
             if not packages:
                 report.issues.append(Issue(str(datasets_dir), "portal-nothing-to-publish", "no valid data package found"))
                 shutil.rmtree(staging)
                 return report
             report.release_id = release_id
-            catalog = write_release(build_dir, staging, previous_release, now, metadata, packages, report, log,
+            catalog = write_release(build_dir, staging, previous_release, live, now, metadata, packages, report, log,
                                     Path(metadata_dir))
             log("check and switch")
             problems = check_release(staging)
-            if problems:
+            if problems or dry_run:
                 report.release_id = None
                 report.issues += problems
                 shutil.rmtree(staging)
@@ -78,16 +88,51 @@ def publish(datasets_dir: Path, metadata_dir: Path, build_dir: Path,
     return report
 
 
+def carried_over(sources: list[PackageSource], live: Catalog | None, only: set[str] | None, full: bool) -> set[str]:
+    """Packages to carry over from the live release: unchanged ones (same content hash), or with
+    ``only`` every package not named. A package pointing into a package that is not carried over is
+    checked again, since the rows it points at may have changed."""
+    if live is None:
+        return set()
+    candidates = set()
+    for source in sources:
+        before = live.dataset(source.name)
+        if before is None or before.status != PUBLISHED or source.descriptor is None or source.issues:
+            continue
+        if only is not None and source.name not in only:
+            candidates.add(source.name)
+        elif not full and (only is None) and \
+                before.content_hash == source_hash(source.folder, source.descriptor_file.name, source.descriptor):
+            candidates.add(source.name)
+    references = {s.name: {fk["reference"]["package"] for _, fk in cross_package_keys(s.descriptor or {})}
+                  for s in sources}
+    changed = True
+    while changed:  # drop, until stable, packages whose referenced packages are not carried over
+        dropped = {name for name in candidates if references.get(name, set()) - candidates}
+        changed = bool(dropped)
+        candidates -= dropped
+    return candidates
+
+
 def gather_packages(sources: list[PackageSource], validations: dict[str, Validation], files_dir: Path,
-                    previous_release: Path | None) -> tuple[list[LoadablePackage], list[DatasetOutcome]]:
-    """Copy each valid package into the release; an invalid one keeps its previously published copy."""
+                    previous_release: Path | None, reused: set[str],
+                    live: Catalog | None) -> tuple[list[LoadablePackage], list[DatasetOutcome]]:
+    """Copy each valid package into the release; an invalid one keeps its previously published copy,
+    an unchanged one is linked from the live release."""
     packages, outcomes = [], []
     for source in sources:
         validation = validations[source.name]
         outcome = DatasetOutcome(source.name, PUBLISHED, validation.issues, validation.checks)
         target = files_dir / source.name
         kept = previous_release / "files" / source.name if previous_release else None
-        if not outcome.issues:
+        if source.name in reused:
+            shutil.copytree(kept, target, copy_function=os.link)  # hard links: nothing is copied
+            descriptor = json.loads((target / "datapackage.json").read_text(encoding="utf-8"))
+            packages.append(LoadablePackage(source.name, target, descriptor))
+            before = live.dataset(source.name)
+            outcome.reused_from, outcome.checks = previous_release.name, before.validation.checks if before.validation else []
+            outcome.validated_at = before.validation.checked_at if before.validation else None
+        elif not outcome.issues:
             copy_package(source.folder, source.descriptor_file.name, source.descriptor, target)
             packages.append(LoadablePackage(source.name, target, source.descriptor))
         elif kept and kept.is_dir():
@@ -101,14 +146,16 @@ def gather_packages(sources: list[PackageSource], validations: dict[str, Validat
     return packages, outcomes
 
 
-def write_release(build_dir: Path, staging: Path, previous_release: Path | None, now: datetime.datetime,
-                  metadata: PortalMetadata, packages: list[LoadablePackage], report: PublishReport,
-                  log: Callable[[str], None], metadata_dir: Path) -> Catalog:
+def write_release(build_dir: Path, staging: Path, previous_release: Path | None, previous: Catalog | None,
+                  now: datetime.datetime, metadata: PortalMetadata, packages: list[LoadablePackage],
+                  report: PublishReport, log: Callable[[str], None], metadata_dir: Path) -> Catalog:
     """Everything in the release folder: database, zips, catalog with history, Datasette metadata, manifest."""
     log(f"load {len(packages)} packages into SQLite")
-    loads = load_database(staging / "portal.db", packages, progress=lambda table, rows: log(f"load {table}: {rows} rows"))
+    carried = {r.name: TableLoad(d.name, r.rows, {f.name: f.stats for f in r.fields if f.stats})
+               for o in report.datasets if o.reused_from for d in [previous.dataset(o.name)] for r in d.resources}
+    loads = load_database(staging / "portal.db", packages, progress=lambda table, rows: log(f"load {table}: {rows} rows"),
+                          carried=carried, previous_db=previous_release / "portal.db" if previous_release else None)
     files = hash_files(staging)
-    previous = previous_catalog(previous_release)
     log("build downloads")
     conn = sqlite3.connect(f"file:{staging / 'portal.db'}?mode=ro", uri=True)
     try:

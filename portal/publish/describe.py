@@ -80,7 +80,7 @@ def describe_dataset(package: LoadablePackage, loads: dict[str, TableLoad], file
         zip_file=files.get(f"downloads/{package.name}.zip"),
         content_hash=content_hash(prefix, files),
         status=outcome.status,
-        validation=ValidationInfo(passed=not outcome.issues, checked_at=checked_at,
+        validation=ValidationInfo(passed=not outcome.issues, checked_at=outcome.validated_at or checked_at,
                                   frictionless_version=frictionless.__version__, checks=outcome.checks,
                                   issues=[dataclasses.replace(i, file=package_relative(i.file, package.name))
                                           for i in outcome.issues]),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import sqlite3
 from dataclasses import dataclass, field
 from graphlib import TopologicalSorter
 from pathlib import Path
@@ -30,32 +31,54 @@ class TableLoad:
     stats: dict[str, ColumnStats] = field(default_factory=dict)
 
 
-def load_database(db_path: Path, packages: list[LoadablePackage], progress=None) -> dict[str, TableLoad]:
-    """Create one table per resource (named after it) and return row counts and column stats."""
+def load_database(db_path: Path, packages: list[LoadablePackage], progress=None,
+                  carried: dict[str, TableLoad] | None = None, previous_db: Path | None = None) -> dict[str, TableLoad]:
+    """Create one table per resource (named after it) and return row counts and column stats.
+
+    Tables in ``carried`` belong to unchanged packages: they are copied from ``previous_db``
+    inside SQLite instead of being read from CSV again."""
+    carried = carried or {}
     resources = {r["name"]: (package, r) for package in packages for r in package.descriptor["resources"]}
-    db = sqlite_utils.Database(db_path)
+    db = sqlite_utils.Database(sqlite3.connect(f"file:{db_path}", uri=True))
+    if carried:
+        db.execute("ATTACH DATABASE ? AS previous", [f"file:{previous_db}?mode=ro&immutable=1"])
     loads = {}
     try:
         # Referenced tables first: sqlite-utils checks that a foreign key's table exists.
         for table in TopologicalSorter({name: referenced_tables(r) - {name} for name, (_, r) in resources.items()}).static_order():
             package, resource = resources[table]
             with db.atomic():
-                create_table(db, resource)
-                rows = insert_rows(db, package, resource)
-                for column in single_column_foreign_keys(resource):
-                    db[table].create_index([column[0]], if_not_exists=True)
-            loads[table] = TableLoad(package=package.name, rows=rows, stats=column_stats(db, table))
+                if table in carried:
+                    rows = copy_table(db, table)
+                else:
+                    create_table(db, resource)
+                    rows = insert_rows(db, package, resource)
+                    for column in single_column_foreign_keys(resource):
+                        db[table].create_index([column[0]], if_not_exists=True)
+            loads[table] = carried.get(table) or TableLoad(package=package.name, rows=rows, stats=column_stats(db, table))
             searchable = searchable_columns(db, resource)
             if searchable:
                 # Datasette finds <table>_fts and offers a search box on the table page.
                 db[table].enable_fts(searchable, tokenize="unicode61 remove_diacritics 2")
             if progress:
                 progress(table, rows)
-        db.execute("ANALYZE")
+        db.execute("ANALYZE main")  # not the attached previous release, which is read-only
         db.conn.commit()
     finally:
         db.close()
     return loads
+
+
+def copy_table(db: sqlite_utils.Database, table: str) -> int:
+    """The table exactly as the previous release had it: same definition, rows and indexes."""
+    definitions = db.execute("select type, sql from previous.sqlite_master where tbl_name = ? and sql is not null "
+                             "and type in ('table', 'index') order by type = 'index'", [table]).fetchall()
+    for _, sql in definitions[:1]:
+        db.execute(sql)
+    db.execute(f'insert into main."{table}" select * from previous."{table}"')
+    for _, sql in definitions[1:]:
+        db.execute(sql)
+    return db.execute(f'select count(*) from main."{table}"').fetchone()[0]
 
 
 def referenced_tables(resource: dict) -> set[str]:

@@ -62,19 +62,38 @@ def start_staging(build_dir: Path, release_id: str) -> Path:
     return staging
 
 
-def copy_package(source_folder: Path, descriptor_file_name: str, descriptor: dict, target: Path) -> None:
-    """Copy a package's regular files (no links, no hidden files); always provide datapackage.json."""
+def published_files(source_folder: Path, descriptor_file_name: str, descriptor: dict) -> dict[str, Path | bytes]:
+    """What a package publishes: its regular files (no links, no hidden files) by relative path,
+    with a datapackage.json always (written from a YAML descriptor when that is what it has)."""
+    files: dict[str, Path | bytes] = {}
     for path in sorted(source_folder.rglob("*")):
         relative = path.relative_to(source_folder)
         if path.is_symlink() or any(part.startswith(".") for part in relative.parts) or not path.is_file():
             continue
         if path.name in ("datapackage.yaml", "datapackage.yml") and path.parent == source_folder:
             continue
-        (target / relative).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, target / relative)
+        files[relative.as_posix()] = path
     if descriptor_file_name != "datapackage.json":
-        (target / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n",
-                                                 encoding="utf-8")
+        files["datapackage.json"] = (json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return files
+
+
+def copy_package(source_folder: Path, descriptor_file_name: str, descriptor: dict, target: Path) -> None:
+    for relative, content in published_files(source_folder, descriptor_file_name, descriptor).items():
+        (target / relative).parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            (target / relative).write_bytes(content)
+        else:
+            shutil.copyfile(content, target / relative)
+
+
+def source_hash(source_folder: Path, descriptor_file_name: str, descriptor: dict) -> str:
+    """The content hash the package will have once published (same recipe as describe.content_hash)."""
+    digest = hashlib.sha256()
+    for relative, content in sorted(published_files(source_folder, descriptor_file_name, descriptor).items()):
+        sha = hashlib.sha256(content).hexdigest() if isinstance(content, bytes) else sha256_file(content)
+        digest.update(f"{relative}\0{sha}\n".encode())
+    return digest.hexdigest()
 
 
 def write_zip(folder: Path, zip_path: Path, root_name: str, extra: dict[str, bytes] | None = None) -> None:

@@ -25,6 +25,8 @@ class DatasetOutcome:
     checks: list[str] = field(default_factory=list)  # the validation checks that ran
     rows: int = 0
     previous_release: str | None = None  # for kept-previous: where the kept version came from
+    reused_from: str | None = None  # unchanged: carried over from this release without new checks
+    validated_at: str | None = None  # for reused packages: when they last passed validation
 
 
 @dataclass

@@ -50,8 +50,9 @@ class Validation:
         return not self.issues
 
 
-def validate(sources: list[PackageSource], metadata: PortalMetadata) -> dict[str, Validation]:
-    issues = find_issues(sources, metadata)
+def validate(sources: list[PackageSource], metadata: PortalMetadata, skip: set[str] = frozenset()) -> dict[str, Validation]:
+    """``skip``: packages carried over unchanged; they stay available as targets of references."""
+    issues = find_issues(sources, metadata, skip)
     return {
         name: Validation(found, DESCRIPTOR_CHECKS + (DATA_CHECKS if not _descriptor_failed(found) else []))
         for name, found in issues.items()
@@ -62,10 +63,10 @@ def _descriptor_failed(issues: list[Issue]) -> bool:
     return any(i.code.startswith("portal-") and i.code != "portal-foreign-key" for i in issues)
 
 
-def find_issues(sources: list[PackageSource], metadata: PortalMetadata) -> dict[str, list[Issue]]:
+def find_issues(sources: list[PackageSource], metadata: PortalMetadata, skip: set[str] = frozenset()) -> dict[str, list[Issue]]:
     issues = {source.name: list(source.issues) for source in sources}
     for source in sources:
-        if source.descriptor is not None and not issues[source.name]:
+        if source.descriptor is not None and not issues[source.name] and source.name not in skip:
             issues[source.name] += check_portal_rules(source, metadata)
     for name, found in check_unique_resource_names(sources).items():
         issues[name] += found
@@ -79,9 +80,9 @@ def find_issues(sources: list[PackageSource], metadata: PortalMetadata) -> dict[
     # do not stop the cross-package checks, so one run reports every bad row.
     readable = {name for name, found in issues.items() if not found}
     for source in sources:
-        if source.name in readable:
+        if source.name in readable and source.name not in skip:
             issues[source.name] += validate_with_frictionless(source)
-    check_cross_package_references([s for s in sources if s.name in readable], issues)
+    check_cross_package_references([s for s in sources if s.name in readable], issues, skip)
     return issues
 
 
@@ -301,7 +302,8 @@ def validate_with_frictionless(source: PackageSource) -> list[Issue]:
     return issues
 
 
-def check_cross_package_references(sources: list[PackageSource], issues: dict[str, list[Issue]]) -> None:
+def check_cross_package_references(sources: list[PackageSource], issues: dict[str, list[Issue]],
+                                   skip: set[str] = frozenset()) -> None:
     """Foreign keys into another package (the portal's extension of Table Schema).
 
     Checked in dependency order, so a package pointing at an invalid one fails too.
@@ -319,7 +321,7 @@ def check_cross_package_references(sources: list[PackageSource], issues: dict[st
     key_cache: dict[tuple, set] = {}
     for name in order:
         source = by_name.get(name)
-        if source is None:
+        if source is None or name in skip:
             continue
         for resource, ref in cross_package_keys(source.descriptor):
             issues[name] += check_reference(source, resource, ref, by_name, issues, key_cache)
