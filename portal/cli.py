@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sys
@@ -9,15 +10,15 @@ from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.table import Table
 
 from .publish import publish as run_publish
+from .publish.console import print_check, print_issues, print_report, translator
+from .publish.discover import discover
+from .publish.metadata import load_metadata
 from .publish.release import PublishLocked
-from .publish.report import FAILED, KEPT_PREVIOUS, PublishReport
+from .publish.validate import validate
+from .scaffold import ScaffoldError, placeholders, scaffold
 from .store import ReleaseStore
-
-STATUS_LABELS = {"published": "[green]published[/]", KEPT_PREVIOUS: "[yellow]INVALID: previous version kept[/]",
-                 FAILED: "[red]INVALID: not published[/]"}
 
 datasets_option = click.option("--datasets", "datasets_dir", default="datasets", show_default=True,
                                type=click.Path(file_okay=False, path_type=Path), help="Folder of data packages.")
@@ -33,48 +34,93 @@ def cli():
     "Portal Data Terbuka Smart City Kota Malang."
 
 
+language_option = click.option("--lang", "language", type=click.Choice(["id", "en"]), default="id", show_default=True,
+                               help="Language of the messages.")
+quiet_option = click.option("--quiet", is_flag=True, help="Print only problems and the final line (for CI).")
+json_option = click.option("--json", "as_json", is_flag=True, help="Print the machine-readable report on stdout.")
+
+
 @cli.command()
 @datasets_option
 @metadata_option
 @build_option
-@click.option("--json", "as_json", is_flag=True, help="Print the machine-readable report on stdout.")
-def publish(datasets_dir: Path, metadata_dir: Path, build_dir: Path, as_json: bool):
+@json_option
+@click.option("--only", "only", multiple=True, metavar="NAME",
+              help="Publish only this dataset (repeatable); the others stay as they are live.")
+@click.option("--full", is_flag=True, help="Validate and load every package, even unchanged ones.")
+@click.option("--dry-run", is_flag=True, help="Build and check the release, but do not put it live.")
+@language_option
+@quiet_option
+def publish(datasets_dir: Path, metadata_dir: Path, build_dir: Path, as_json: bool, only: tuple[str, ...], full: bool,
+            dry_run: bool, language: str, quiet: bool):
     "Validate every data package and publish the valid ones as a new release."
-    for folder in (datasets_dir, metadata_dir):
-        if not folder.is_dir():
-            raise click.UsageError(f"folder not found: {folder}")
-    console = Console(stderr=True)
+    check_folders(datasets_dir, metadata_dir)
+    console = Console(stderr=True, quiet=quiet or as_json)
     try:
         with console.status("publish") as status:
-            report = run_publish(datasets_dir, metadata_dir, build_dir, log=lambda message: status.update(message))
+            report = run_publish(datasets_dir, metadata_dir, build_dir, log=lambda message: status.update(message),
+                                 only=set(only) or None, full=full, dry_run=dry_run)
     except PublishLocked as error:
-        console.print(f"[red]{error}[/]")
+        Console(stderr=True).print(f"[red]{error}[/]")
         sys.exit(1)
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
-        print_report(report, Console())
+        print_report(report, Console(), translator(language), quiet=quiet, dry_run=dry_run)
     sys.exit(0 if report.ok else 1)
 
 
-def print_report(report: PublishReport, console: Console) -> None:
-    for issue in report.all_issues():
-        console.print(f"[red]error[/] {issue.location()}: [bold]{issue.code}[/] {issue.message}",
-                      highlight=False, soft_wrap=True)
-    table = Table(title="Publish summary")
-    for column in ("dataset", "status", "rows", "errors"):
-        table.add_column(column)
-    for outcome in report.datasets:
-        table.add_row(outcome.name, STATUS_LABELS[outcome.status], str(outcome.rows), str(len(outcome.issues)))
-    console.print(table)
-    for outcome in report.datasets:
-        if outcome.status == KEPT_PREVIOUS:
-            console.print(f"{outcome.name} is invalid: its version from release {outcome.previous_release} "
-                          "stays published.", soft_wrap=True)
-    if report.release_id:
-        console.print(f"Release [bold]{report.release_id}[/] is live ({report.seconds} s).")
+@cli.command()
+@click.argument("names", nargs=-1)
+@datasets_option
+@metadata_option
+@json_option
+@language_option
+@quiet_option
+def check(names: tuple[str, ...], datasets_dir: Path, metadata_dir: Path, as_json: bool, language: str, quiet: bool):
+    "Validate data packages without publishing (same rules and messages as publish)."
+    check_folders(datasets_dir, metadata_dir)
+    metadata, problems = load_metadata(metadata_dir)
+    sources = discover(datasets_dir)
+    unknown = set(names) - {s.name for s in sources}
+    if unknown:
+        raise click.UsageError(f"no such dataset in {datasets_dir}: {', '.join(sorted(unknown))}")
+    validations = {} if problems else validate(sources, metadata)
+    chosen = {name: v for name, v in validations.items() if not names or name in names}
+    ok = not problems and all(v.passed for v in chosen.values())
+    if as_json:
+        click.echo(json.dumps({"ok": ok, "issues": [dataclasses.asdict(i) for i in problems],
+                               "datasets": {name: {"valid": v.passed, "issues": [dataclasses.asdict(i) for i in v.issues]}
+                                            for name, v in chosen.items()}}, ensure_ascii=False, indent=2))
     else:
-        console.print("[red]Nothing was released; what was live stays live.[/]")
+        _ = translator(language)
+        console = Console()
+        print_issues(problems, console, _)
+        print_check(chosen, console, _, quiet=quiet)
+    sys.exit(0 if ok else 1)
+
+
+@cli.command()
+@click.argument("name")
+@click.argument("csv_files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@datasets_option
+def new(name: str, csv_files: tuple[Path, ...], datasets_dir: Path):
+    "Create datasets/NAME from CSV files: inferred schema, reference codes linked, metadata to fill in."
+    try:
+        folder = scaffold(name, list(csv_files), datasets_dir)
+    except ScaffoldError as error:
+        raise click.ClickException(str(error)) from None
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    click.echo(f"Dibuat / created: {folder}")
+    click.echo(f"Isi bagian berikut, lalu jalankan / fill these in, then run: portal check {name}")
+    for path, value in placeholders(descriptor):
+        click.echo(f"  - {path}: {value}")
+
+
+def check_folders(*folders: Path) -> None:
+    for folder in folders:
+        if not folder.is_dir():
+            raise click.UsageError(f"folder not found: {folder}")
 
 
 @cli.command()
@@ -92,7 +138,7 @@ def serve(build_dir: Path, datasets_dir: Path, metadata_dir: Path, host: str, po
     if ReleaseStore(build_dir).current() is None:
         click.echo(f"No release this version can serve in {build_dir}: publishing {datasets_dir} first.", err=True)
         report = run_publish(datasets_dir, metadata_dir, build_dir)
-        print_report(report, Console(stderr=True))
+        print_report(report, Console(stderr=True), translator("id"))
         if report.release_id is None:
             sys.exit(1)
     os.environ["PORTAL_BUILD_DIR"] = str(build_dir.resolve())  # read by every worker process

@@ -38,6 +38,14 @@ HINTS = {
     "scheme-error": (N_("Berkas data tidak dapat dibuka."), N_("Periksa path berkas di datapackage.json.")),
     "portal-metadata": (N_("Metadata tidak lengkap atau tidak dikenal."),
                         N_("Lengkapi datapackage.json sesuai profil metadata (README) dan id di metadata/*.yaml.")),
+    "portal-placeholder": (N_("Isian masih berupa teks pengganti (TODO)."),
+                           N_("Ganti teks TODO yang ditulis `portal new` dengan isi sebenarnya (lihat README, "
+                              "bagian Menambahkan dataset).")),
+    "portal-query": (N_("Contoh kueri tidak dapat dijalankan."),
+                     N_("Perbaiki SQL contoh kueri: satu SELECT atas nama tabel portal, dengan nama kueri yang unik.")),
+    "portal-view": (N_("Grafik yang dideklarasikan tidak sah."),
+                    N_("Periksa views: type bar atau line, x dan y kolom tabel ini, aggregate sum/avg/min/max/count.")),
+    "portal-integrity": (N_("Rilis gagal diperiksa."), N_("Terbitkan ulang; bila berulang, laporkan ke pengelola portal.")),
     "portal-name": (N_("Nama tidak sah."),
                     N_("Nama paket: huruf kecil, angka, tanda minus, sama dengan nama folder. Nama tabel dan "
                        "kolom: huruf kecil, angka, garis bawah.")),

@@ -17,8 +17,8 @@ def run(*args):
 def test_exit_0_when_everything_is_published(tmp_path):
     result = run("--datasets", FIXTURE_DATASETS, "--metadata", FIXTURE_METADATA, "--build", tmp_path)
     assert result.exit_code == 0, result.output
-    assert "layanan-mini" in result.output and "published" in result.output
-    assert current_release_id(tmp_path) in result.output
+    assert "layanan-mini" in result.output and "diterbitkan" in result.output
+    assert f"Rilis {current_release_id(tmp_path)} sudah tayang" in result.output
 
 
 def test_exit_1_names_file_row_and_field_and_says_what_stays_live(tmp_path):
@@ -26,9 +26,12 @@ def test_exit_1_names_file_row_and_field_and_says_what_stays_live(tmp_path):
     datasets = copy_datasets(tmp_path / "d", FIXTURE_DATASETS / "wilayah-mini", BROKEN / "layanan-mini")
     result = run("--datasets", datasets, "--metadata", FIXTURE_METADATA, "--build", tmp_path / "b")
     assert result.exit_code == 1
-    assert "layanan-mini/data/pengaduan_mini.csv, row 3, field biaya: type-error" in result.output
-    assert "row 5, field kode_kelurahan: foreign-key" in result.output
-    assert "layanan-mini is invalid: its version from release" in result.output
+    assert "layanan-mini/data/pengaduan_mini.csv · kolom biaya: Nilai tidak sesuai tipe kolom. (1×) type-error" \
+        in result.output
+    assert "baris 3 «mahal»" in result.output and "Cara memperbaiki: Perbaiki sel" in result.output
+    assert "kolom kode_kelurahan: Nilai tidak ada di tabel rujukan. (1×) foreign-key" in result.output
+    assert "baris 5 «35.73.99.9999»" in result.output
+    assert "layanan-mini tidak valid: versinya dari rilis" in result.output
 
 
 def test_json_report_on_stdout(tmp_path):
@@ -54,6 +57,7 @@ def test_broken_metadata_publishes_nothing(tmp_path):
     result = run("--datasets", FIXTURE_DATASETS, "--metadata", metadata, "--build", tmp_path / "b")
     assert result.exit_code == 1
     assert "portal.yaml" in result.output and "file is missing" in result.output
+    assert "Tidak ada rilis baru" in result.output
     assert current_release_id(tmp_path / "b") is None
 
 

@@ -20,6 +20,7 @@ from .descriptor import cross_package_keys, csv_dialect, foreign_keys, normalize
 from .discover import PackageSource
 from .metadata import PortalMetadata
 from ..profile import ACCESS_RIGHTS, FREQUENCIES, PUBLISHABLE_ACCESS, N_
+from ..scaffold import placeholders
 from .report import Issue
 
 PACKAGE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
@@ -127,6 +128,8 @@ def check_portal_rules(source: PackageSource, metadata: PortalMetadata) -> list[
     if d.get("accessRights") != PUBLISHABLE_ACCESS:
         problem(f"accessRights must be {PUBLISHABLE_ACCESS!r}: only open data is published here "
                 f"(the profile knows {', '.join(ACCESS_RIGHTS)})", "accessRights")
+    for path, value in placeholders(d):
+        problem(f"still holds the placeholder {value!r} written by `portal new`", path, "portal-placeholder")
     issues += check_recommended_shapes(file, d)
     for index, resource in enumerate(d.get("resources", [])):
         issues += check_resource_rules(file, index, resource)
