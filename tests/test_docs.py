@@ -1,5 +1,6 @@
 """The README documents every setting, command and option (as sqlite-utils' test_docs does)."""
 
+import click
 import pytest
 
 from portal.cli import cli
@@ -21,6 +22,9 @@ def test_command_and_its_options_are_documented(name):
     assert command.help, f"{name} has no help"
     assert f"portal {name}" in README
     for param in command.params:
+        if isinstance(param, click.Argument):
+            assert param.name.upper() in command.help + README or param.human_readable_name in README, param.name
+            continue
         for option in param.opts:
             assert option in README, f"{name} {option} is not in README.md"
         assert param.help, f"{name} {param.name} has no help"
