@@ -71,7 +71,7 @@ def publish(datasets_dir: Path, metadata_dir: Path, build_dir: Path, as_json: bo
 
 
 @cli.command()
-@click.argument("names", nargs=-1)
+@click.argument("names", nargs=-1, metavar="[NAME...]")
 @datasets_option
 @metadata_option
 @json_option
@@ -101,8 +101,9 @@ def check(names: tuple[str, ...], datasets_dir: Path, metadata_dir: Path, as_jso
 
 
 @cli.command()
-@click.argument("name")
-@click.argument("csv_files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("name", metavar="NAME")
+@click.argument("csv_files", nargs=-1, required=True, metavar="CSV...",
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @datasets_option
 def new(name: str, csv_files: tuple[Path, ...], datasets_dir: Path):
     "Create datasets/NAME from CSV files: inferred schema, reference codes linked, metadata to fill in."

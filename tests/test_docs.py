@@ -23,7 +23,7 @@ def test_command_and_its_options_are_documented(name):
     assert f"portal {name}" in README
     for param in command.params:
         if isinstance(param, click.Argument):
-            assert param.name.upper() in command.help + README or param.human_readable_name in README, param.name
+            assert f"portal {name} " in README and param.metavar in README, f"{name} argument {param.metavar}"
             continue
         for option in param.opts:
             assert option in README, f"{name} {option} is not in README.md"
