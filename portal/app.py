@@ -23,7 +23,7 @@ LANGUAGES = ("id", "en")
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__)
     app.config.update(resolve_settings(config))
-    app.extensions["release_store"] = ReleaseStore(Path(app.config["BUILD_DIR"]))
+    app.extensions["release_store"] = ReleaseStore(Path(app.config["BUILD_DIR"]), verify=app.config["VERIFY_RELEASES"])
     Babel(app, locale_selector=select_locale)
 
     from .views import api, datasets, downloads, feeds, pages  # noqa: F401 (datasets adds routes to pages)
@@ -37,11 +37,17 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(dcat_views.blueprint)
     app.register_blueprint(api.blueprint)
 
+    @app.route("/-/health")
+    def health():
+        """For load balancers and people: which release is served, and which were refused."""
+        report = app.extensions["release_store"].health()
+        return report, 200 if report["serving"] else 503
+
     @app.before_request
     def pin_release():
         # One release per request: read `current` once, use it for the whole page.
         g.release = app.extensions["release_store"].current()
-        if g.release is None and request.endpoint != "static":
+        if g.release is None and request.endpoint not in ("static", "health"):
             return render_template("errors/no_release.html"), 503
 
     @app.context_processor

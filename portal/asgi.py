@@ -19,16 +19,29 @@ class PortalApplication:
         self.store = flask_app.extensions["release_store"]
         self.pages = WSGIMiddleware(flask_app)
         self.sql = DatasettePool(flask_app.config)
+        self.adhoc = AdHocSqlGate(flask_app.config["ADHOC_SQL_PER_CLIENT"], flask_app.config["ADHOC_SQL_TOTAL"])
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "lifespan":
             return await self.lifespan(receive, send)
         path = scope.get("path", "")
+        send = with_security_headers(send, scope)
+        if scope["type"] == "http" and has_line_breaks(scope) and not path.startswith(SQL_PREFIX):
+            return await plain_response(send, 400, b"Bad request: line breaks in the URL")
         if scope["type"] == "http" and (path == SQL_PREFIX or path.startswith(SQL_PREFIX + "/")):
             release = self.store.current()
             if release is not None:
                 datasette_app = await self.sql.app_for(release)
-                return await datasette_app(strip_prefix(scope), receive, send)
+                send = with_prefixed_redirects(send)
+                if not is_adhoc_sql(scope):
+                    return await datasette_app(strip_prefix(scope), receive, send)
+                client = (scope.get("client") or ("?", 0))[0]
+                if not self.adhoc.enter(client):
+                    return await too_many_requests(send)
+                try:
+                    return await datasette_app(strip_prefix(scope), receive, send)
+                finally:
+                    self.adhoc.leave(client)
         return await self.pages(scope, as_coroutine(receive), send)
 
     async def lifespan(self, receive, send):
@@ -40,6 +53,101 @@ class PortalApplication:
             elif message["type"] == "lifespan.shutdown":
                 await send({"type": "lifespan.shutdown.complete"})
                 return
+
+
+# Our pages load scripts and styles from the portal only. Datasette's pages carry inline
+# scripts and styles, so under /sql/ those are allowed inline (still no other origin).
+CSP_PAGES = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+             "base-uri 'self'; form-action 'self'")
+CSP_DATASETTE = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+                 "img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'")
+
+
+def with_prefixed_redirects(send):
+    """Datasette sees paths without /sql, so its redirects (a trailing slash removed, …) lack the
+    prefix: /portal/ redirects to /portal. Put /sql back, which also turns any Location that
+    starts with // (another host) into a path on this one."""
+
+    async def send_fixed(message):
+        if message["type"] == "http.response.start":
+            headers = []
+            for name, value in message.get("headers", []):
+                if name.lower() == b"location" and value.startswith(b"/") and not value.startswith(SQL_PREFIX.encode() + b"/"):
+                    value = SQL_PREFIX.encode() + value
+                headers.append((name, value))
+            message = dict(message, headers=headers)
+        await send(message)
+
+    return send_fixed
+
+
+def with_security_headers(send, scope: dict):
+    """Add the security headers to every response, Datasette's included."""
+    path = scope.get("path", "")
+    embeddable = path.startswith("/embed/")
+    csp = CSP_DATASETTE if path == SQL_PREFIX or path.startswith(SQL_PREFIX + "/") else CSP_PAGES
+    csp += "; frame-ancestors *" if embeddable else "; frame-ancestors 'self'"
+    headers = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"strict-origin-when-cross-origin"),
+               (b"content-security-policy", csp.encode())]
+    if not embeddable:
+        headers.append((b"x-frame-options", b"SAMEORIGIN"))
+    if scope.get("scheme") == "https":
+        headers.append((b"strict-transport-security", b"max-age=31536000"))
+
+    async def send_with_headers(message):
+        if message["type"] == "http.response.start":
+            present = {name.lower() for name, _ in message.get("headers", [])}
+            message = dict(message, headers=list(message.get("headers", [])) +
+                           [(name, value) for name, value in headers if name not in present])
+        await send(message)
+
+    return send_with_headers
+
+
+class AdHocSqlGate:
+    """Arbitrary SQL (?sql=…) may tie up one of Datasette's SQL threads for the whole time limit.
+    A client gets ``per_client`` such queries at once and the process ``total``, which is fewer than
+    Datasette's threads, so table pages and canned queries are always served."""
+
+    def __init__(self, per_client: int, total: int):
+        self.per_client, self.total = per_client, total
+        self.running: dict[str, int] = {}
+
+    def enter(self, client: str) -> bool:
+        # One event loop per process: plain counters are enough, no lock needed.
+        if sum(self.running.values()) >= self.total or self.running.get(client, 0) >= self.per_client:
+            return False
+        self.running[client] = self.running.get(client, 0) + 1
+        return True
+
+    def leave(self, client: str) -> None:
+        self.running[client] -= 1
+        if not self.running[client]:
+            del self.running[client]
+
+
+def is_adhoc_sql(scope: dict) -> bool:
+    return b"sql=" in scope.get("query_string", b"") or scope.get("method") == "POST"
+
+
+def has_line_breaks(scope: dict) -> bool:
+    """CR or LF in the path or a parameter (header injection attempts). SQL under /sql/ may span lines."""
+    raw = scope.get("raw_path", b"") + b"?" + scope.get("query_string", b"")
+    return any(marker in raw.lower() for marker in (b"%0d", b"%0a", b"\r", b"\n"))
+
+
+async def plain_response(send, status: int, body: bytes) -> None:
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+async def too_many_requests(send) -> None:
+    body = b'{"ok": false, "error": "Too many SQL queries running at once; try again in a moment.", "status": 429}'
+    await send({"type": "http.response.start", "status": 429,
+                "headers": [(b"content-type", b"application/json"), (b"retry-after", b"2"),
+                            (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
 
 
 def as_coroutine(receive):

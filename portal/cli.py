@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -62,6 +63,10 @@ def publish(datasets_dir: Path, metadata_dir: Path, build_dir: Path, as_json: bo
                                  only=set(only) or None, full=full, dry_run=dry_run)
     except PublishLocked as error:
         Console(stderr=True).print(f"[red]{error}[/]")
+        sys.exit(1)
+    except (OSError, sqlite3.Error) as error:  # disk full, permissions…: the staged release is already removed
+        Console(stderr=True).print(f"[red]publish failed / penerbitan gagal: {error}. "
+                                   "Nothing was changed; what is live stays live.[/]")
         sys.exit(1)
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))

@@ -18,10 +18,15 @@ class Setting:
 
 SETTINGS = [
     Setting("BUILD_DIR", "build", "Folder holding releases/ and the `current` link written by publish."),
-    Setting("SQL_TIME_LIMIT_MS", 3000, "Datasette: longest time one SQL query may run."),
+    Setting("SQL_TIME_LIMIT_MS", 1000, "Datasette: longest time one SQL query may run."),
     Setting("MAX_RETURNED_ROWS", 1000, "Datasette: most rows one query or table page returns."),
+    Setting("SQL_THREADS", 6, "Datasette: threads running SQL in each worker process."),
+    Setting("ADHOC_SQL_PER_CLIENT", 1, "Arbitrary SQL queries (?sql=) one client may run at once."),
+    Setting("ADHOC_SQL_TOTAL", 3, "Arbitrary SQL queries a worker runs at once (fewer than SQL_THREADS)."),
     Setting("FACET_TIME_LIMIT_MS", 200, "Datasette: longest time computing one facet may take."),
     Setting("MAX_CSV_MB", 100, "Datasette: largest streamed CSV export, in megabytes (0 = no limit)."),
+    Setting("VERIFY_RELEASES", True, "Check every file of a release against its manifest (and SQLite's quick_check) "
+            "before serving it; a damaged release is refused and the newest good one served."),
     Setting("BABEL_DEFAULT_LOCALE", "id", "Language of the interface when none is asked for."),
     Setting("MAP_TILE_URL", "", "Base map tiles, e.g. https://tile.example.org/{z}/{x}/{y}.png; empty = points on a plain background (offline)."),
     Setting("MAP_TILE_ATTRIBUTION", "", "Attribution shown with the base map tiles."),

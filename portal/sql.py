@@ -8,10 +8,15 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sys
 from pathlib import Path
 
 from datasette.app import Datasette  # first: importing handle_exception alone breaks plugin registration
 import datasette.handle_exception
+import sqlite3
+
+from datasette import hookimpl
+from datasette.plugins import pm
 from jinja2 import FileSystemLoader
 
 from .app import DATABASE_NAME, SQL_PREFIX
@@ -23,6 +28,44 @@ KEPT_INSTANCES = 2
 # With rich installed (frictionless brings it) Datasette 0.65 prints tracebacks with
 # local variables on every 4xx and answers some unrouted URLs with 500 instead of 404.
 datasette.handle_exception.rich = None
+
+
+# SQLite's own limits on every connection Datasette opens: the time limit alone does not stop a
+# single huge value (randomblob(1e9)), a giant statement or deep nesting.
+SQLITE_LIMITS = {
+    sqlite3.SQLITE_LIMIT_LENGTH: 100_000,  # largest string or blob, bytes (publish caps cells likewise)
+    sqlite3.SQLITE_LIMIT_SQL_LENGTH: 100_000,  # longest SQL statement, bytes
+    sqlite3.SQLITE_LIMIT_ATTACHED: 0,  # no ATTACH
+    sqlite3.SQLITE_LIMIT_EXPR_DEPTH: 100,
+    sqlite3.SQLITE_LIMIT_COMPOUND_SELECT: 50,
+    sqlite3.SQLITE_LIMIT_LIKE_PATTERN_LENGTH: 1_000,
+    sqlite3.SQLITE_LIMIT_FUNCTION_ARG: 32,
+    sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER: 1_000,
+}
+
+
+# printf("%.*c", 1e9, "x") spends seconds inside one VM step, out of reach of the time limit;
+# randomblob and zeroblob make large values from nothing (memory attacks, see tests/test_hostile_sql.py).
+DENIED_FUNCTIONS = {"printf", "format", "randomblob", "zeroblob"}
+
+
+def authorize(action, arg1, arg2, database, trigger):
+    if action == sqlite3.SQLITE_FUNCTION and (arg2 or "").lower() in DENIED_FUNCTIONS:
+        return sqlite3.SQLITE_DENY
+    return sqlite3.SQLITE_OK
+
+
+@hookimpl
+def prepare_connection(conn):
+    """Datasette plugin hook (this module is the plugin): SQLITE_LIMITS and the function
+    deny-list on every connection."""
+    for limit, value in SQLITE_LIMITS.items():
+        conn.setlimit(limit, value)
+    conn.set_authorizer(authorize)
+
+
+if not pm.has_plugin("portal-sql-limits"):
+    pm.register(sys.modules[__name__], name="portal-sql-limits")
 
 
 def build_datasette(release: Release, settings: dict) -> Datasette:
@@ -43,6 +86,7 @@ def build_datasette(release: Release, settings: dict) -> Datasette:
             "max_returned_rows": settings["MAX_RETURNED_ROWS"],
             "max_csv_mb": settings["MAX_CSV_MB"],
             "facet_time_limit_ms": settings["FACET_TIME_LIMIT_MS"],
+            "num_sql_threads": settings["SQL_THREADS"],
             "allow_download": True,
         },
     )

@@ -96,6 +96,6 @@ def test_full_text_search_on_descriptive_columns(asgi_client):
 
 def test_limits_are_configured(asgi_client):
     settings = asgi_client.get("/sql/-/settings.json").json()
-    assert settings["suggest_facets"] is False and settings["sql_time_limit_ms"] == 3000
+    assert settings["suggest_facets"] is False and settings["sql_time_limit_ms"] == 1000
     assert settings["max_returned_rows"] == 1000 and settings["facet_time_limit_ms"] == 200
     assert settings["max_csv_mb"] == 100
