@@ -60,6 +60,29 @@ HINTS = {
     "portal-format": (N_("Format tidak didukung."), N_("Terbitkan data sebagai berkas CSV.")),
     "portal-encoding": (N_("Pengodean tidak didukung."), N_("Simpan berkas sebagai UTF-8.")),
     "portal-schema": (N_("Skema tidak ada."), N_("Tambahkan Table Schema dengan daftar kolom di resource.")),
+    "portal-descriptor-syntax": (N_("datapackage.json atau datapackage.yaml tidak dapat dibaca."),
+                                 N_("Perbaiki sintaks JSON/YAML: satu objek {...}, tanpa alias YAML, tidak bersarang "
+                                    "terlalu dalam.")),
+    "portal-descriptor": (N_("Struktur datapackage.json tidak sah."),
+                          N_("Tulis resource, schema, fields, kunci dan dialect sebagai objek dan daftar seperti di "
+                             "spesifikasi Data Package, langsung di dalam berkas (bukan path atau URL).")),
+    "portal-unsafe-url": (N_("Tautan tidak aman."),
+                          N_("Gunakan tautan http://, https:// atau mailto:, atau path relatif tanpa ':'.")),
+    "portal-compression": (N_("Berkas terkompresi tidak diterima."),
+                           N_("Ekstrak berkasnya dan terbitkan CSV biasa (bukan .gz atau .zip).")),
+    "portal-nul-byte": (N_("Berkas memuat byte NUL."),
+                        N_("Berkas bukan CSV teks: ekspor ulang sebagai CSV UTF-8.")),
+    "portal-file-too-large": (N_("Berkas melebihi batas ukuran."),
+                              N_("Pecah data menjadi beberapa tabel atau berkas yang lebih kecil.")),
+    "portal-line-too-long": (N_("Baris terlalu panjang."),
+                             N_("Periksa tanda kutip dan akhir baris; satu baris CSV tidak boleh sebesar itu.")),
+    "portal-cell-too-large": (N_("Sel terlalu besar."),
+                              N_("Simpan teks atau berkas besar di luar tabel dan tautkan saja.")),
+    "portal-too-many-columns": (N_("Kolom terlalu banyak."),
+                                N_("Ubah tabel lebar menjadi tabel panjang (satu baris per pengamatan).")),
+    "portal-formula-cell": (N_("Peringatan: sel tampak seperti rumus spreadsheet."),
+                            N_("Paket tetap diterbitkan; unduhan Excel menampilkan sel ini sebagai teks (diawali '). "
+                               "Periksa apakah nilainya memang dimaksudkan begitu.")),
 }
 DEFAULT_HINT = (N_("Masalah pada paket data."), N_("Baca pesan asli di bawah dan perbaiki berkasnya."))
 

@@ -132,7 +132,7 @@ def gather_packages(sources: list[PackageSource], validations: dict[str, Validat
             before = live.dataset(source.name)
             outcome.reused_from, outcome.checks = previous_release.name, before.validation.checks if before.validation else []
             outcome.validated_at = before.validation.checked_at if before.validation else None
-        elif not outcome.issues:
+        elif validation.passed:  # warnings (validate.WARNINGS) are reported but do not block
             copy_package(source.folder, source.descriptor_file.name, source.descriptor, target)
             packages.append(LoadablePackage(source.name, target, source.descriptor))
         elif kept and kept.is_dir():

@@ -8,6 +8,7 @@ frictionless' own cell reader so both agree on every value.
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any, Callable
 
 from frictionless import Field
@@ -57,3 +58,21 @@ def _frictionless_reader(field: dict) -> Callable[[str], Any]:
         return value
 
     return read
+
+
+# Spreadsheet formula injection (CSV injection): a text cell starting with one of these is read as a
+# formula by Excel, LibreOffice or Google Sheets. Signed numbers and phone numbers ("-5", "+62 341 123")
+# are not formulas, and a lone "-" (a common "no data" mark) is harmless.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+NUMBER_LIKE = re.compile(r"[+-]?\s*[\d(][\d\s.,()/-]*(?:[eE][+-]?\d+)?")
+SIGNS_ONLY = re.compile(r"[-+\s]*")
+
+
+def looks_like_formula(value: object) -> bool:
+    return (isinstance(value, str) and value.startswith(FORMULA_START)
+            and not NUMBER_LIKE.fullmatch(value) and not SIGNS_ONLY.fullmatch(value))
+
+
+def neutralise_formula(value):
+    """The value as a spreadsheet shows it as text: a formula-looking string gets a leading "'"."""
+    return "'" + value if looks_like_formula(value) else value

@@ -17,6 +17,7 @@ from .load import LoadablePackage, TableLoad
 from .metadata import PortalMetadata
 from ..profile import missing_recommended
 from .report import DatasetOutcome
+from .validate import blocking
 
 FIELD_TEXT_KEYS = {"title": "title", "description": "description", "unit": "unit", "concept": "concept",
                    "classification": "classification", "reference_code_list": "referenceCodeList"}
@@ -80,7 +81,7 @@ def describe_dataset(package: LoadablePackage, loads: dict[str, TableLoad], file
         zip_file=files.get(f"downloads/{package.name}.zip"),
         content_hash=content_hash(prefix, files),
         status=outcome.status,
-        validation=ValidationInfo(passed=not outcome.issues, checked_at=outcome.validated_at or checked_at,
+        validation=ValidationInfo(passed=not blocking(outcome.issues), checked_at=outcome.validated_at or checked_at,
                                   frictionless_version=frictionless.__version__, checks=outcome.checks,
                                   issues=[dataclasses.replace(i, file=package_relative(i.file, package.name))
                                           for i in outcome.issues]),

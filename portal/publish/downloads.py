@@ -4,14 +4,17 @@ with a README. Nothing is generated per request."""
 from __future__ import annotations
 
 import copy
+import csv
 import json
 import os
+import shutil
 import sqlite3
 from pathlib import Path
 
 from openpyxl import Workbook
 
-from .descriptor import cross_package_keys
+from .cast import looks_like_formula, neutralise_formula
+from .descriptor import cross_package_keys, csv_dialect
 from .release import write_zip
 
 BOM = b"\xef\xbb\xbf"
@@ -28,11 +31,29 @@ def build_downloads(staging: Path, package_name: str, package_folder: Path, desc
     write_zip(package_folder, staging / "downloads" / f"{package_name}.zip", package_name, extra=extra)
     for resource in descriptor["resources"]:
         name = resource["name"]
-        original = (package_folder / resource["path"]).read_bytes()
-        (target / f"{name}.excel.csv").write_bytes(original if original.startswith(BOM) else BOM + original)
+        write_excel_csv(package_folder / resource["path"], resource, target / f"{name}.excel.csv")
         columns = [f["name"] for f in resource["schema"]["fields"]]
         write_json_rows(conn, name, columns, target / f"{name}.json")
         write_xlsx(conn, descriptor, resource, target / f"{name}.xlsx")
+
+
+def write_excel_csv(source: Path, resource: dict, path: Path) -> None:
+    """The CSV with a BOM, so Excel reads it as UTF-8: the original bytes, or, when some cells look like
+    formulas, rewritten with those cells prefixed by "'" so a spreadsheet shows them as text."""
+    with open(source, newline="", encoding="utf-8-sig") as data:
+        risky = any(looks_like_formula(cell) for row in csv.reader(data, **csv_dialect(resource)) for cell in row)
+    if risky:
+        with open(source, newline="", encoding="utf-8-sig") as data, \
+                open(path, "w", newline="", encoding="utf-8-sig") as out:
+            writer = csv.writer(out, **csv_dialect(resource), lineterminator="\r\n")
+            for row in csv.reader(data, **csv_dialect(resource)):
+                writer.writerow([neutralise_formula(cell) for cell in row])
+        return
+    with open(source, "rb") as data, open(path, "wb") as out:
+        if data.read(len(BOM)) != BOM:
+            data.seek(0)
+        out.write(BOM)
+        shutil.copyfileobj(data, out)
 
 
 def standalone_descriptor(descriptor: dict) -> bytes:
@@ -81,20 +102,21 @@ def write_xlsx(conn: sqlite3.Connection, descriptor: dict, resource: dict, path:
     cursor = conn.execute(f'select {", ".join(quoted(f["name"]) for f in fields)} from {quoted(resource["name"])} '
                           f'order by rowid limit {XLSX_MAX_ROWS}')
     for row in cursor:
-        data.append(list(row))
+        data.append([neutralise_formula(value) for value in row])
     dictionary = book.create_sheet("kamus_data")
     dictionary.append(["kolom", "tipe", "judul", "definisi", "satuan", "konsep", "klasifikasi", "kode_referensi"])
     for f in fields:
-        dictionary.append([f["name"], f.get("type", "string"), f.get("title", ""), f.get("description", ""),
-                           f.get("unit", ""), f.get("concept", ""), f.get("classification", ""),
-                           f.get("referenceCodeList", "")])
+        dictionary.append([neutralise_formula(value) for value in (
+            f["name"], f.get("type", "string"), f.get("title", ""), f.get("description", ""), f.get("unit", ""),
+            f.get("concept", ""), f.get("classification", ""), f.get("referenceCodeList", ""))])
     about = book.create_sheet("metadata")
     about.append(["properti", "nilai"])
     for key, value in descriptor.items():
         if key not in ("resources", "queries"):
-            about.append([key, value if isinstance(value, (str, int, float, bool)) else json.dumps(value, ensure_ascii=False)])
+            value = value if isinstance(value, (str, int, float, bool)) else json.dumps(value, ensure_ascii=False)
+            about.append([neutralise_formula(key), neutralise_formula(value)])
     about.append(["tabel", resource["name"]])
-    about.append(["judul tabel", resource.get("title", "")])
+    about.append(["judul tabel", neutralise_formula(resource.get("title", ""))])
     book.save(path)
 
 

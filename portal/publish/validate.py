@@ -18,6 +18,7 @@ from .charts import AGGREGATES
 from .charts import KINDS as CHART_KINDS
 from .descriptor import cross_package_keys, csv_dialect, foreign_keys, normalize_key, without_cross_package_keys
 from .discover import PackageSource
+from .scan import COMPRESSED_SUFFIXES, MAX_COLUMNS, scan_data_files
 from .metadata import PortalMetadata
 from ..profile import ACCESS_RIGHTS, FREQUENCIES, PUBLISHABLE_ACCESS, N_
 from ..scaffold import placeholders
@@ -27,6 +28,14 @@ PACKAGE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 # Table and column names: plain lower-case SQL identifiers. A leading underscore is
 # kept for the portal's own tables, and sqlite_ for SQLite's.
 SQL_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+
+
+# Issue codes that flag something without making the package invalid (Validation.passed ignores them).
+WARNINGS = frozenset({"portal-formula-cell"})
+
+# Descriptor properties holding links (the pages render them as <a href>): http, https or mailto only,
+# or a relative file reference without ':' (the samples cite "portal/samples.py").
+SAFE_URL = re.compile(r"^(?:https?|mailto):", re.I)
 
 
 # The checks, in the order they run; a package's data is read only once its descriptor passed.
@@ -48,7 +57,12 @@ class Validation:
 
     @property
     def passed(self) -> bool:
-        return not self.issues
+        return not blocking(self.issues)
+
+
+def blocking(issues: list[Issue]) -> list[Issue]:
+    """The issues that make a package invalid: all but the warnings (WARNINGS)."""
+    return [issue for issue in issues if issue.code not in WARNINGS]
 
 
 def validate(sources: list[PackageSource], metadata: PortalMetadata, skip: set[str] = frozenset()) -> dict[str, Validation]:
@@ -61,7 +75,7 @@ def validate(sources: list[PackageSource], metadata: PortalMetadata, skip: set[s
 
 
 def _descriptor_failed(issues: list[Issue]) -> bool:
-    return any(i.code.startswith("portal-") and i.code != "portal-foreign-key" for i in issues)
+    return any(i.code.startswith("portal-") and i.code not in WARNINGS | {"portal-foreign-key"} for i in issues)
 
 
 def find_issues(sources: list[PackageSource], metadata: PortalMetadata, skip: set[str] = frozenset()) -> dict[str, list[Issue]]:
@@ -82,7 +96,11 @@ def find_issues(sources: list[PackageSource], metadata: PortalMetadata, skip: se
     readable = {name for name, found in issues.items() if not found}
     for source in sources:
         if source.name in readable and source.name not in skip:
-            issues[source.name] += validate_with_frictionless(source)
+            issues[source.name] += scan_data_files(source)
+            if blocking(issues[source.name]):
+                readable.discard(source.name)  # not safe to hand to frictionless or the csv module
+            else:
+                issues[source.name] += validate_with_frictionless(source)
     check_cross_package_references([s for s in sources if s.name in readable], issues, skip)
     return issues
 
@@ -103,21 +121,22 @@ def check_portal_rules(source: PackageSource, metadata: PortalMetadata) -> list[
         if not isinstance(d.get(key), str) or not d[key].strip():
             problem(f"{key} is required", key)
     for key in ("publisher", "author", "maintainer"):
-        if d.get(key) not in metadata.ids("publishers"):
+        if not isinstance(d.get(key), str) or d[key] not in metadata.ids("publishers"):
             problem(f"{key} {d.get(key)!r} is not listed in metadata/publishers.yaml", key)
     themes = d.get("themes")
     if not isinstance(themes, list) or not themes:
         problem("themes must list at least one smart city dimension", "themes")
     else:
         for theme in themes:
-            if theme not in metadata.ids("themes"):
+            if not isinstance(theme, str) or theme not in metadata.ids("themes"):
                 problem(f"theme {theme!r} is not listed in metadata/themes.yaml", "themes")
     licenses = d.get("licenses")
     if not isinstance(licenses, list) or not licenses:
         problem("licenses is required", "licenses")
     else:
         for lic in licenses:
-            if not isinstance(lic, dict) or lic.get("name") not in metadata.ids("licenses"):
+            if not isinstance(lic, dict) or not isinstance(lic.get("name"), str) \
+                    or lic["name"] not in metadata.ids("licenses"):
                 problem(f"licence {lic!r} is not listed in metadata/licenses.yaml", "licenses")
     if d.get("sample") is not True:
         sources = d.get("sources")
@@ -131,6 +150,10 @@ def check_portal_rules(source: PackageSource, metadata: PortalMetadata) -> list[
     for path, value in placeholders(d):
         problem(f"still holds the placeholder {value!r} written by `portal new`", path, "portal-placeholder")
     issues += check_recommended_shapes(file, d)
+    for where, value in url_properties(d):
+        if not is_safe_url(value):
+            problem(f"{where} {value!r} is not an http, https or mailto link (nor a relative file reference)",
+                    where, "portal-unsafe-url")
     for index, resource in enumerate(d.get("resources", [])):
         issues += check_resource_rules(file, index, resource)
     return issues
@@ -149,12 +172,48 @@ def check_recommended_shapes(file: str, d: dict) -> list[Issue]:
                             field="temporal"))
     if "spatial" in d and not isinstance(d["spatial"], dict):
         issues.append(Issue(file, "portal-metadata", "spatial must be {kode_wilayah, nama}", field="spatial"))
+    for key in ("title_en", "description_en", "konsep", "definisi", "satuan", "ukuran", "metodologi", "citation"):
+        if key in d and not isinstance(d[key], str):
+            issues.append(Issue(file, "portal-metadata", f"{key} must be a string", field=key))
     for key in ("dasar_hukum", "keywords"):
         if key in d and not (isinstance(d[key], list) and all(isinstance(v, str) for v in d[key])):
             issues.append(Issue(file, "portal-metadata", f"{key} must be a list of strings", field=key))
     if "data_prioritas" in d and not isinstance(d["data_prioritas"], bool):
         issues.append(Issue(file, "portal-metadata", "data_prioritas must be true or false", field="data_prioritas"))
     return issues
+
+
+def url_properties(d: dict) -> list[tuple[str, object]]:
+    """(property path, value) of every link-valued property of the package and its resources:
+    homepage, image, profile, and the path of sources, licenses and contributors."""
+    found = []
+
+    def collect(obj: dict, prefix: str) -> None:
+        for key in ("homepage", "image", "profile", "$schema"):
+            if key in obj:
+                found.append((f"{prefix}{key}", obj[key]))
+        for key in ("sources", "licenses", "contributors"):
+            entries = obj.get(key)
+            for i, entry in enumerate(entries if isinstance(entries, list) else []):
+                if isinstance(entry, dict) and "path" in entry:
+                    found.append((f"{prefix}{key}[{i}].path", entry["path"]))
+
+    collect(d, "")
+    for index, resource in enumerate(d.get("resources", [])):
+        if isinstance(resource, dict):
+            collect(resource, f"resources[{index}].")
+            if isinstance(resource.get("schema"), dict):
+                collect(resource["schema"], f"resources[{index}].schema.")
+    return found
+
+
+def is_safe_url(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
+    if SAFE_URL.match(value):
+        return True
+    # no scheme at all: a relative reference, and not one a browser reads as another host (//host)
+    return ":" not in value and not value.startswith(("//", "\\")) and value.isprintable()
 
 
 def _is_date(value) -> bool:
@@ -172,13 +231,22 @@ def check_resource_rules(file: str, index: int, resource: dict) -> list[Issue]:
     if not isinstance(name, str) or not SQL_NAME.match(name):
         issues.append(Issue(file, "portal-name", f"resource name {name!r} must be a lower-case SQL identifier "
                             "(letters, digits, _; starting with a letter)", field=f"{where}.name"))
-    if resource.get("format", "csv") != "csv" or not str(resource.get("path", "")).lower().endswith(".csv"):
+    path = str(resource.get("path", "")).lower()
+    if path.endswith(COMPRESSED_SUFFIXES) or resource.get("compression") not in (None, "", "no"):
+        issues.append(Issue(file, "portal-compression", "compressed data (.gz, .zip, compression) is not accepted; "
+                            "publish the plain CSV file", field=f"{where}.compression" if "compression" in resource
+                            else f"{where}.path"))
+    elif resource.get("format", "csv") != "csv" or not path.endswith(".csv"):
         issues.append(Issue(file, "portal-format", "only CSV resources can be published", field=f"{where}.path"))
     if str(resource.get("encoding", "utf-8")).lower().replace("_", "-") not in ("utf-8", "utf-8-sig"):
         issues.append(Issue(file, "portal-encoding", "data files must be UTF-8", field=f"{where}.encoding"))
     schema = resource.get("schema")
     if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list) or not schema["fields"]:
         issues.append(Issue(file, "portal-schema", "an inline Table Schema with fields is required", field=f"{where}.schema"))
+        return issues
+    if len(schema["fields"]) > MAX_COLUMNS:
+        issues.append(Issue(file, "portal-too-many-columns", f"the schema lists {len(schema['fields']):,} fields; "
+                            f"the limit is {MAX_COLUMNS:,} columns per table", field=f"{where}.schema.fields"))
         return issues
     for field in schema["fields"]:
         column = field.get("name") if isinstance(field, dict) else None
@@ -284,8 +352,25 @@ def check_foreign_key_targets(sources: list[PackageSource]) -> dict[str, list[Is
     return issues
 
 
+NOT_FOR_FRICTIONLESS = ("profile", "$schema")
+
+
+def frictionless_descriptor(descriptor: dict) -> dict:
+    """The copy frictionless checks: no cross-package keys, no profiles to fetch, UTF-8 stated (the
+    scan checked it; frictionless would otherwise guess an encoding from a sample)."""
+    descriptor = without_cross_package_keys(copy.deepcopy(descriptor))
+    for obj in [descriptor] + descriptor["resources"] + [r.get("schema") for r in descriptor["resources"]] \
+            + [r.get("dialect") for r in descriptor["resources"]]:
+        for key in NOT_FOR_FRICTIONLESS:
+            if isinstance(obj, dict):
+                obj.pop(key, None)
+    for resource in descriptor["resources"]:
+        resource["encoding"] = "utf-8"
+    return descriptor
+
+
 def validate_with_frictionless(source: PackageSource) -> list[Issue]:
-    descriptor = without_cross_package_keys(copy.deepcopy(source.descriptor))
+    descriptor = frictionless_descriptor(source.descriptor)
     files = {r.get("name"): source.folder / r["path"] for r in descriptor.get("resources", [])}
     try:
         package = Package(descriptor, basepath=str(source.folder))
@@ -337,7 +422,7 @@ def check_reference(source, resource, foreign_key, by_name, issues, key_cache) -
     if target is None:
         return [Issue(file, "portal-foreign-key", f"referenced package {reference['package']!r} does not exist",
                       field="foreignKeys")]
-    if issues[target.name]:
+    if blocking(issues[target.name]):
         return [Issue(file, "portal-foreign-key",
                       f"referenced package {target.name!r} is invalid in this publish", field="foreignKeys")]
     target_resource = next((r for r in target.descriptor["resources"] if r.get("name") == reference.get("resource")), None)
