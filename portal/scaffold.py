@@ -3,11 +3,11 @@
 scaffold() copies the CSVs byte for byte into ``datasets/<name>/data/`` and writes a
 ``datapackage.json`` that already holds what can be inferred from the data (Table Schema
 types, a primary key guess, links to the reference codes of ``kode-wilayah-indonesia``)
-and, for everything a person must write, placeholder values starting with ``TODO``.
+and, for everything a person must write, placeholder values starting with ``ISI``.
 
 The placeholders are chosen so that publish refuses the package until they are filled:
-ids such as ``TODO-id-penerbit`` are not listed in ``metadata/*.yaml``, and free text such
-as ``TODO: judul dataset`` is reported by placeholders() (which `portal check` and publish
+ids such as ``ISI-id-penerbit`` are not listed in ``metadata/*.yaml``, and free text such
+as ``ISI: judul dataset`` is reported by placeholders() (which `portal check` and publish
 use to refuse descriptors that still hold one).
 """
 
@@ -22,7 +22,7 @@ from pathlib import Path
 
 from frictionless import Detector, FrictionlessException, Resource
 
-PLACEHOLDER_PREFIX = "TODO"
+PLACEHOLDER_PREFIX = "ISI"  # Indonesian for "fill in"
 
 PACKAGE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")  # as portal/publish/validate.py
 SQL_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
@@ -241,7 +241,7 @@ def describe_csv(name: str, file: Path, references) -> dict:
         code_named = bool(CODE_NAME.search(column))
         if kind in NUMERIC_TYPES and (code_named or any(LEADING_ZERO.match(v) for v in present)):
             kind = "string"
-        field = {"name": column, "type": kind, "title": "TODO: judul kolom", "description": "TODO: definisi kolom"}
+        field = {"name": column, "type": kind, "title": "ISI: judul kolom", "description": "ISI: definisi kolom"}
         link = None
         if present and (kind == "string" or CODE_LIKE_NAME.search(column)):
             distinct = set(present)
@@ -267,7 +267,7 @@ def describe_csv(name: str, file: Path, references) -> dict:
     }
     if delimiter != ",":
         resource["dialect"] = {"delimiter": delimiter}
-    resource.update({"title": "TODO: judul tabel", "description": "TODO: deskripsi tabel", "schema": schema})
+    resource.update({"title": "ISI: judul tabel", "description": "ISI: deskripsi tabel", "schema": schema})
     return resource
 
 
@@ -303,21 +303,21 @@ def package_descriptor(name: str, resources: list[dict]) -> dict:
     return {
         "profile": "tabular-data-package",
         "name": name,
-        "title": "TODO: judul dataset",
-        "description": "TODO: deskripsi dataset: apa isinya, dari mana asalnya, catatan dan keterbatasannya",
-        "publisher": "TODO-id-penerbit",
-        "author": "TODO-id-produsen-data",
-        "maintainer": "TODO-id-walidata",
-        "themes": ["TODO-dimensi"],
-        "licenses": [{"name": "TODO-id-lisensi"}],
-        "sources": [{"title": "TODO: sumber data", "path": "TODO: URL sumber"}],
-        "accrualPeriodicity": "TODO: once|daily|weekly|monthly|quarterly|annual|irregular",
+        "title": "ISI: judul dataset",
+        "description": "ISI: deskripsi dataset: apa isinya, dari mana asalnya, catatan dan keterbatasannya",
+        "publisher": "ISI-id-penerbit",
+        "author": "ISI-id-produsen-data",
+        "maintainer": "ISI-id-walidata",
+        "themes": ["ISI-dimensi"],
+        "licenses": [{"name": "ISI-id-lisensi"}],
+        "sources": [{"title": "ISI: sumber data", "path": "ISI: URL sumber"}],
+        "accrualPeriodicity": "ISI: once|daily|weekly|monthly|quarterly|annual|irregular",
         "accessRights": "terbuka",
-        "konsep": "TODO: konsep yang diukur",
-        "definisi": "TODO: definisi satu record atau besaran utama",
-        "satuan": "TODO: satuan ukuran utama",
-        "ukuran": "TODO: ukuran (jumlah, persentase, daftar...)",
-        "metodologi": "TODO: cara data dihasilkan atau dikompilasi",
+        "konsep": "ISI: konsep yang diukur",
+        "definisi": "ISI: definisi satu record atau besaran utama",
+        "satuan": "ISI: satuan ukuran utama",
+        "ukuran": "ISI: ukuran (jumlah, persentase, daftar...)",
+        "metodologi": "ISI: cara data dihasilkan atau dikompilasi",
         "keywords": [],
         "resources": resources,
     }

@@ -38,8 +38,8 @@ HINTS = {
     "scheme-error": (N_("Berkas data tidak dapat dibuka."), N_("Periksa path berkas di datapackage.json.")),
     "portal-metadata": (N_("Metadata tidak lengkap atau tidak dikenal."),
                         N_("Lengkapi datapackage.json sesuai profil metadata (README) dan id di metadata/*.yaml.")),
-    "portal-placeholder": (N_("Isian masih berupa teks pengganti (TODO)."),
-                           N_("Ganti teks TODO yang ditulis `portal new` dengan isi sebenarnya (lihat README, "
+    "portal-placeholder": (N_("Isian masih berupa teks pengganti (ISI)."),
+                           N_("Ganti teks ISI yang ditulis `portal new` dengan isi sebenarnya (lihat README, "
                               "bagian Menambahkan dataset).")),
     "portal-query": (N_("Contoh kueri tidak dapat dijalankan."),
                      N_("Perbaiki SQL contoh kueri: satu SELECT atas nama tabel portal, dengan nama kueri yang unik.")),

@@ -35,7 +35,7 @@ def test_new_then_check_names_each_placeholder_then_accepts_the_filled_package(w
     datasets, csv_file = workspace
     created = run("new", "posyandu", csv_file, "--datasets", datasets)
     assert created.exit_code == 0, created.output
-    assert "portal check posyandu" in created.output and "- title: TODO" in created.output
+    assert "portal check posyandu" in created.output and "- title: ISI" in created.output
     descriptor_file = datasets / "posyandu" / "datapackage.json"
     descriptor = json.loads(descriptor_file.read_text())
     (resource,) = descriptor["resources"]
@@ -84,7 +84,7 @@ def test_messages_for_each_error_class_in_both_languages(tmp_path, language, wor
     datasets = copy_datasets(tmp_path / "d", FIXTURE_DATASETS / "wilayah-mini", BROKEN / "layanan-mini",
                              BROKEN / "rusak-baru")
     path = datasets / "rusak-baru" / "datapackage.json"
-    path.write_text(path.read_text().replace('"Rusak baru"', '"TODO: judul dataset"'))
+    path.write_text(path.read_text().replace('"Rusak baru"', '"ISI: judul dataset"'))
     result = run("check", "--datasets", datasets, "--metadata", FIXTURE_METADATA, "--lang", language)
     assert result.exit_code == 1
     for expected in words:

@@ -69,7 +69,7 @@ def test_scaffold_infers_schema_keys_and_reference_codes(tmp_path, datasets):
     fields = fields_of(d)
     assert {name: f["type"] for name, f in fields.items()} == {
         "id": "integer", "tanggal": "date", "kode_kelurahan": "string", "jumlah": "integer", "keterangan": "string"}
-    assert all(f["title"] == "TODO: judul kolom" and f["description"] == "TODO: definisi kolom"
+    assert all(f["title"] == "ISI: judul kolom" and f["description"] == "ISI: definisi kolom"
                for f in fields.values())
     schema = resource["schema"]
     assert schema["primaryKey"] == ["id"]
@@ -162,8 +162,8 @@ def test_region_codes_at_every_level(tmp_path, datasets):
                        "no,kode_provinsi,kode_kota,kode_kelurahan\n1,35,35.73,35.73.05.1001\n2,11,35.07,\n")
     d = descriptor_of(scaffold("wilayah", [source], datasets))
     fields = fields_of(d)
-    assert fields["kode_provinsi"] == {"name": "kode_provinsi", "type": "string", "title": "TODO: judul kolom",
-                                       "description": "TODO: definisi kolom",
+    assert fields["kode_provinsi"] == {"name": "kode_provinsi", "type": "string", "title": "ISI: judul kolom",
+                                       "description": "ISI: definisi kolom",
                                        "referenceCodeList": "kode-wilayah-indonesia/provinsi"}
     assert fields["kode_kota"]["referenceCodeList"] == "kode-wilayah-indonesia/kabupaten_kota"
     assert fields["kode_kelurahan"]["referenceCodeList"] == "kode-wilayah-indonesia/kota_malang_kelurahan"
@@ -260,6 +260,6 @@ def test_resource_name(stem, expected):
 
 
 def test_placeholders_paths():
-    d = {"title": "Judul", "x": [{"y": "TODO: isi"}], "resources": [{"schema": {"fields": [{}, {"title": " TODO"}]}}],
+    d = {"title": "Judul", "x": [{"y": "ISI: isi"}], "resources": [{"schema": {"fields": [{}, {"title": " ISI"}]}}],
          "n": 3, "sample": True}
-    assert placeholders(d) == [("x[0].y", "TODO: isi"), ("resources[0].schema.fields[1].title", " TODO")]
+    assert placeholders(d) == [("x[0].y", "ISI: isi"), ("resources[0].schema.fields[1].title", " ISI")]
