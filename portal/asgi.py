@@ -7,6 +7,10 @@ pages through a2wsgi. ../shared/DESIGN.md has the measurements behind this choic
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
+
 from a2wsgi import WSGIMiddleware
 
 from .app import SQL_PREFIX, create_app
@@ -32,7 +36,7 @@ class PortalApplication:
             release = self.store.current()
             if release is not None:
                 datasette_app = await self.sql.app_for(release)
-                send = with_prefixed_redirects(send)
+                send = with_script_hashes(with_prefixed_redirects(send))
                 if not is_adhoc_sql(scope):
                     return await datasette_app(strip_prefix(scope), receive, send)
                 client = (scope.get("client") or ("?", 0))[0]
@@ -59,8 +63,39 @@ class PortalApplication:
 # scripts and styles, so under /sql/ those are allowed inline (still no other origin).
 CSP_PAGES = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
              "base-uri 'self'; form-action 'self'")
-CSP_DATASETTE = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+CSP_DATASETTE = ("default-src 'self'; script-src 'self'{hashes}; style-src 'self' 'unsafe-inline'; "
                  "img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'")
+INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\ssrc=)[^>]*>(.*?)</script>", re.S | re.I)
+
+
+def with_script_hashes(send):
+    """Datasette's HTML pages carry inline scripts: allow exactly those, by their sha256, in this
+    response's Content-Security-Policy (HTML pages are small; other responses stream through)."""
+    start, chunks = None, []
+
+    async def send_hashed(message):
+        nonlocal start
+        if message["type"] == "http.response.start":
+            content_type = dict((k.lower(), v) for k, v in message.get("headers", [])).get(b"content-type", b"")
+            if not content_type.startswith(b"text/html"):
+                return await send(message)
+            start = message
+            return None
+        if start is None:
+            return await send(message)
+        chunks.append(message.get("body", b""))
+        if message.get("more_body"):
+            return None
+        body = b"".join(chunks)
+        hashes = "".join(f" 'sha256-{base64.b64encode(hashlib.sha256(script).digest()).decode()}'"
+                         for script in INLINE_SCRIPT.findall(body))
+        headers = [(k, v) for k, v in start.get("headers", []) if k.lower() not in (b"content-length", b"content-security-policy")]
+        csp = CSP_DATASETTE.format(hashes=hashes) + "; frame-ancestors 'self'"
+        headers += [(b"content-length", str(len(body)).encode()), (b"content-security-policy", csp.encode())]
+        await send(dict(start, headers=headers))
+        await send({"type": "http.response.body", "body": body})
+
+    return send_hashed
 
 
 def with_prefixed_redirects(send):
@@ -85,7 +120,8 @@ def with_security_headers(send, scope: dict):
     """Add the security headers to every response, Datasette's included."""
     path = scope.get("path", "")
     embeddable = path.startswith("/embed/")
-    csp = CSP_DATASETTE if path == SQL_PREFIX or path.startswith(SQL_PREFIX + "/") else CSP_PAGES
+    # Datasette's HTML pages get their own policy with script hashes (with_script_hashes).
+    csp = CSP_DATASETTE.format(hashes="") if path == SQL_PREFIX or path.startswith(SQL_PREFIX + "/") else CSP_PAGES
     csp += "; frame-ancestors *" if embeddable else "; frame-ancestors 'self'"
     headers = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"strict-origin-when-cross-origin"),
                (b"content-security-policy", csp.encode())]

@@ -68,3 +68,21 @@ def test_unsupported_methods_and_unescaped_input(asgi_client, client):
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     missing = client.get("/dataset/<img src=x onerror=alert(1)>").get_data(as_text=True)
     assert "<img src=x" not in missing
+
+
+@pytest.mark.parametrize("path", ["/sql/portal", "/sql/portal/kelurahan_mini", "/sql/portal?sql=select+1"])
+def test_datasette_inline_scripts_are_allowed_by_hash_only(asgi_client, path):
+    import base64
+    import hashlib
+    import re
+
+    response = asgi_client.get(path)
+    script_src = next(part for part in response.headers["content-security-policy"].split(";")
+                      if part.strip().startswith("script-src"))
+    assert "'unsafe-inline'" not in script_src
+    inline = re.findall(rb"<script(?![^>]*\ssrc=)[^>]*>(.*?)</script>", response.content, re.S | re.I)
+    assert inline, "Datasette pages carry inline scripts"
+    for script in inline:
+        digest = base64.b64encode(hashlib.sha256(script).digest()).decode()
+        assert f"'sha256-{digest}'" in script_src
+    assert int(response.headers["content-length"]) == len(response.content)
