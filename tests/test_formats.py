@@ -79,3 +79,18 @@ def test_downloaded_zip_validates_as_a_package(client, tmp_path):
     schema = descriptor["resources"][0]["schema"]
     assert schema["foreignKeys"] == [] and schema["x-portal-foreignKeys"][0]["reference"]["package"] == "wilayah-mini"
     assert (tmp_path / "layanan-mini" / "README.md").read_text().startswith("# Layanan mini")
+
+
+def test_large_tables_get_no_xlsx(tmp_path, monkeypatch):
+    from portal import create_app
+    from portal.publish import downloads, publish
+
+    from .html import links, parse
+
+    monkeypatch.setattr(downloads, "XLSX_BUILD_MAX_ROWS", 3)  # the fixture tables have 2, 3 and 5 rows
+    publish(FIXTURE_DATASETS, FIXTURE_DATASETS.parent / "metadata", tmp_path)
+    client = create_app({"BUILD_DIR": str(tmp_path)}).test_client()
+    assert client.get("/download/layanan-mini/pengaduan_mini.xlsx").status_code == 404
+    assert client.get("/download/layanan-mini/pengaduan_mini.excel.csv").status_code == 200
+    assert client.get("/download/wilayah-mini/kecamatan_mini.xlsx").status_code == 200
+    assert "/download/layanan-mini/pengaduan_mini.xlsx" not in links(parse(client.get("/dataset/layanan-mini")))

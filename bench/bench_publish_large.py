@@ -1,0 +1,83 @@
+"""Publish a large generated resource three ways, each in its own process (for peak memory):
+
+  (a) raw limit: csv.reader + sqlite3 executemany in one transaction, no validation
+  (b) naive peer: frictionless validate + sqlite-utils insert_all
+  (c) ours: the full publish (validate, load, describe, release)
+
+Prints wall time, rows/s and peak memory of each, and the ratios c/a and b/c.
+
+    python bench/bench_publish_large.py [--rows 1000000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+from generate_large import generate  # noqa: E402
+
+CONTENDERS = {
+    "raw": """
+import csv, sqlite3, sys
+conn = sqlite3.connect(sys.argv[2])
+with open(sys.argv[1], newline="", encoding="utf-8") as f:
+    reader = csv.reader(f); header = next(reader)
+    conn.execute("create table t (%s)" % ", ".join(header))
+    with conn:
+        conn.executemany("insert into t values (%s)" % ",".join("?" * len(header)), reader)
+""",
+    "naive": """
+import sys, frictionless, sqlite_utils
+resource = frictionless.Resource(sys.argv[1])
+report = resource.validate()
+db = sqlite_utils.Database(sys.argv[2])
+with db.atomic():
+    db["t"].insert_all(row.to_dict() for row in frictionless.Resource(sys.argv[1]).read_rows())
+""",
+    "ours": """
+import sys
+from pathlib import Path
+from portal.publish import publish
+report = publish(Path(sys.argv[3]), Path(sys.argv[4]), Path(sys.argv[2]))
+assert report.ok, report.all_issues()[:3]
+""",
+}
+
+
+def run(name: str, csv_path: Path, out: Path, datasets: Path) -> tuple[float, float]:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", CONTENDERS[name], str(csv_path), str(out), str(datasets),
+                    str(ROOT / "metadata")], check=True, cwd=ROOT)
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return seconds, max(peak, before) / 1024  # ru_maxrss of the largest child so far, in MB
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        datasets = generate(Path(tmp), args.rows)
+        csv_path = next(datasets.glob("besar-*/data/laporan.csv"))
+        results = {}
+        for name in ("raw", "naive", "ours"):  # raw first: the running maximum of peak memory stays meaningful
+            out = Path(tmp) / (f"{name}.db" if name != "ours" else "build")
+            results[name] = run(name, csv_path, out, datasets)
+            seconds, peak = results[name]
+            print(f"{name:6} {seconds:8.2f} s  {args.rows / seconds:10,.0f} rows/s  peak ≈ {peak:,.0f} MB (largest so far)")
+        raw, naive, ours = (results[n][0] for n in ("raw", "naive", "ours"))
+        print(json.dumps({"rows": args.rows, "c/a": round(ours / raw, 1), "b/c": round(naive / ours, 2)}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,68 @@
+"""A seeded generator of a realistic large resource, written to a folder given on the command line
+(never committed): ids, timestamps, enum categories, kode kelurahan foreign keys, numbers, free text.
+
+    python bench/generate_large.py OUT_DIR [--rows 1000000]
+
+Writes OUT_DIR/datasets/kode-wilayah-indonesia (copied) and OUT_DIR/datasets/besar-<rows>/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import random
+import shutil
+from datetime import datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CATEGORIES = ["infrastruktur", "transportasi", "kebersihan", "ketertiban", "kependudukan", "kesehatan", "pendidikan"]
+STATUSES = ["selesai", "diproses", "ditolak"]
+WORDS = "jalan rusak lampu mati sampah menumpuk saluran tersumbat parkir liar pohon tumbang banjir antrian".split()
+
+
+def kelurahan_codes() -> list[str]:
+    with open(ROOT / "datasets/kode-wilayah-indonesia/data/kota_malang_kelurahan.csv", newline="") as file:
+        return [row["kode"] for row in csv.DictReader(file)]
+
+
+def generate(out: Path, rows: int, seed: int = 7) -> Path:
+    datasets = out / "datasets"
+    shutil.copytree(ROOT / "datasets/kode-wilayah-indonesia", datasets / "kode-wilayah-indonesia", dirs_exist_ok=True)
+    name = f"besar-{rows}"
+    folder = datasets / name
+    (folder / "data").mkdir(parents=True, exist_ok=True)
+    rng, codes, start = random.Random(seed), kelurahan_codes(), datetime(2024, 1, 1)
+    with open(folder / "data" / "laporan.csv", "w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file, lineterminator="\n")
+        writer.writerow(["id", "waktu", "kategori", "kode_kelurahan", "status", "jumlah", "nilai", "keterangan"])
+        for i in range(1, rows + 1):
+            writer.writerow([i, (start + timedelta(seconds=rng.randrange(63_000_000))).isoformat(timespec="seconds"),
+                             rng.choice(CATEGORIES), rng.choice(codes), rng.choice(STATUSES), rng.randrange(1, 500),
+                             round(rng.uniform(0, 10_000), 2), " ".join(rng.choices(WORDS, k=rng.randrange(2, 9)))])
+    field = lambda name, kind, **extra: {"name": name, "type": kind, "title": name, "description": name, **extra}  # noqa: E731
+    descriptor = {
+        "name": name, "title": f"Data besar {rows} (Data sampel sintetis)", "description": "Benchmark.",
+        "publisher": "diskominfo", "author": "diskominfo", "maintainer": "diskominfo", "themes": ["governance"],
+        "licenses": [{"name": "CC0-1.0"}], "sample": True, "accrualPeriodicity": "daily", "accessRights": "terbuka",
+        "resources": [{"name": f"laporan_besar_{rows}", "path": "data/laporan.csv", "title": "Laporan", "schema": {
+            "fields": [field("id", "integer", constraints={"required": True}), field("waktu", "datetime"),
+                       field("kategori", "string", constraints={"enum": CATEGORIES}),
+                       field("kode_kelurahan", "string"), field("status", "string", constraints={"enum": STATUSES}),
+                       field("jumlah", "integer", constraints={"minimum": 0}), field("nilai", "number"),
+                       field("keterangan", "string")],
+            "primaryKey": ["id"],
+            "foreignKeys": [{"fields": ["kode_kelurahan"], "reference": {
+                "package": "kode-wilayah-indonesia", "resource": "kota_malang_kelurahan", "fields": ["kode"]}}]}}],
+    }
+    (folder / "datapackage.json").write_text(json.dumps(descriptor, indent=2))
+    return datasets
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    args = parser.parse_args()
+    print(generate(args.out, args.rows))
