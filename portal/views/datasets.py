@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import threading
 
 from flask import Response, abort, g, jsonify, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 
 from ..app import format_number, today
@@ -15,10 +16,12 @@ from ..preview import browse, points, preview_rows
 from ..formats import FORMATS
 from ..profile import DATASET_PROPERTIES
 from ..facets import FACET_KEYS, FACETS
-from ..search import SORTS, search
+from ..search import SORTS, daily_cache, search
 from ..validation_report import group_issues
 from .pages import blueprint, frequency_label, localized
 
+CACHED_PAGES = 500  # rendered dataset pages kept per worker and release
+PAGE_CACHE_LOCK = threading.Lock()
 KIND_LABELS = {"real": _l("Data nyata"), "sample": _l("Data sampel sintetis")}
 
 
@@ -110,6 +113,21 @@ def find_dataset(name: str):
 
 @blueprint.route("/dataset/<name>")
 def dataset(name: str):
+    # The page depends only on the release, the language, the date (freshness, access date in the
+    # citation) and the host (absolute links): rendered once per such key, then served from memory.
+    pages = daily_cache(g.release, today()).setdefault("dataset pages", {})
+    key = (name, str(get_locale()), request.host_url)
+    page = pages.get(key)
+    if page is None:
+        page = render_dataset_page(name)
+        with PAGE_CACHE_LOCK:  # Flask runs in a2wsgi's thread pool
+            if len(pages) >= CACHED_PAGES:
+                pages.pop(next(iter(pages)))  # the oldest
+            pages[key] = page
+    return page
+
+
+def render_dataset_page(name: str) -> str:
     catalog = g.release.catalog
     dataset = find_dataset(name)
     previews = {
