@@ -20,16 +20,12 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from tests.servers import free_port  # noqa: E402
 URLS = ["/static/portal.css", "/", "/dataset", "/dataset?q=kelurahan", "/dataset/sampel-pengaduan-layanan",
         "/theme/governance", "/sql/portal/sampel_pengaduan_layanan", "/sql/portal/sampel_pengaduan_layanan.json",
         "/sql/portal.json?sql=select+kategori,count(*)+from+sampel_pengaduan_layanan+group+by+kategori",
         "/download/sampel-pengaduan-layanan/sampel_pengaduan_layanan.csv"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Client:

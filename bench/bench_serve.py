@@ -12,37 +12,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-import httpx
-
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "bench"))
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 import load_test  # noqa: E402
+from tests.servers import free_port, wait_until_up  # noqa: E402
 
 from portal.publish import publish  # noqa: E402
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait(url: str) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url, timeout=2).status_code < 500:
-                return
-        except httpx.TransportError:
-            time.sleep(0.2)
-    raise SystemExit(f"{url} did not start")
 
 
 def measure(base: str, urls: list[str], clients: int, seconds: float) -> load_test.Result:
@@ -82,7 +62,7 @@ def main() -> None:
             portal, bare = f"http://127.0.0.1:{portal_port}", f"http://127.0.0.1:{bare_port}"
             pages = f"http://127.0.0.1:{pages_port}"
             for url in (portal + "/about", bare + "/", pages + "/about"):
-                wait(url)
+                wait_until_up(url, seconds=60)
             table = "/portal/sampel_pengaduan_layanan.json?_shape=array"
             on_bare = measure(bare, [table], args.clients, args.seconds)
             on_portal = measure(portal, ["/sql" + table], args.clients, args.seconds)

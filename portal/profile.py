@@ -60,7 +60,6 @@ FIELD_PROPERTIES = [
              "`<package>/<resource>` of the reference table whose codes it uses"),
 ]
 
-REQUIRED = [p.key for p in DATASET_PROPERTIES if p.required]
 RECOMMENDED = [p.key for p in DATASET_PROPERTIES if not p.required]
 ACCESS_LABELS = {"terbuka": N_("Terbuka (data terbuka)"), "terbatas": N_("Terbatas"), "tertutup": N_("Tertutup")}
 ACCESS_RIGHTS = tuple(ACCESS_LABELS)

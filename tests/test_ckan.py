@@ -4,37 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import os
-import socket
 import subprocess
 import sys
-import time
 
 import ckanapi
 import httpx
 import pytest
 from ckanapi.errors import CKANAPIError, NotFound, ValidationError
 
+from .servers import free_port, wait_until_up
+
 DATASETS = ["layanan-mini", "wilayah-mini"]
 THEMES = ["branding", "economy", "environment", "governance", "living", "society"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until_up(url: str, server: subprocess.Popen, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"server exited with {server.returncode}: {server.communicate()[0].decode(errors='replace')}")
-        try:
-            if httpx.get(url, timeout=2).status_code < 500:
-                return
-        except httpx.TransportError:
-            time.sleep(0.2)
-    pytest.fail(f"server at {url} did not start")
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,6 @@ import threading
 import time
 
 import httpx
-import pytest
 
 from portal import create_app
 from portal.publish import publish
@@ -20,7 +19,7 @@ from portal.releases import current_release_id, release_ids, releases_dir
 
 from .conftest import FIXTURE_DATASETS, FIXTURE_METADATA, ROOT, copy_datasets
 from .html import parse, text
-from .test_release_switch import free_port, wait_until_up
+from .servers import portal_server
 
 KILL_TRIALS = 30
 
@@ -112,14 +111,11 @@ def test_health_of_a_good_release(client, published_build):
 
 def test_release_switch_under_load_fails_no_request(tmp_path):
     datasets = copy_datasets(tmp_path / "d", *FIXTURE_DATASETS.iterdir())
-    build, port = tmp_path / "build", free_port()
+    build = tmp_path / "build"
     publish(datasets, FIXTURE_METADATA, build)
-    server = subprocess.Popen([sys.executable, "-m", "portal", "serve", "--build", str(build), "--port", str(port),
-                               "--workers", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
     failures, seen, stop = [], set(), threading.Event()
 
-    def visitor():
+    def visitor(base: str):
         with httpx.Client(base_url=base, timeout=10) as client:
             while not stop.is_set():
                 page = client.get("/dataset/wilayah-mini")
@@ -134,22 +130,19 @@ def test_release_switch_under_load_fails_no_request(tmp_path):
                     failures.append(ids)
                 seen.update(ids)
 
-    try:
-        wait_until_up(base + "/about")
-        threads = [threading.Thread(target=visitor) for _ in range(4)]
+    with portal_server(build) as base:
+        threads = [threading.Thread(target=visitor, args=(base,)) for _ in range(4)]
         for thread in threads:
             thread.start()
-        for n in range(3):
-            (datasets / "wilayah-mini" / "data" / "kecamatan_mini.csv").write_text(
-                f"kode,nama\n35.73.01,Blimbing\n35.73.02,Klojen {n}\n")
-            publish(datasets, FIXTURE_METADATA, build)
-            time.sleep(0.5)
-        stop.set()
-        for thread in threads:
-            thread.join(timeout=20)
-    finally:
-        stop.set()
-        server.terminate()
-        server.wait(timeout=20)
+        try:
+            for n in range(3):
+                (datasets / "wilayah-mini" / "data" / "kecamatan_mini.csv").write_text(
+                    f"kode,nama\n35.73.01,Blimbing\n35.73.02,Klojen {n}\n")
+                publish(datasets, FIXTURE_METADATA, build)
+                time.sleep(0.5)
+        finally:
+            stop.set()
+            for thread in threads:
+                thread.join(timeout=20)
     assert failures == []
     assert len(seen) >= 2  # the visitors really crossed release switches

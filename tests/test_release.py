@@ -68,7 +68,7 @@ def test_failed_release_check_changes_nothing_live(tmp_path, monkeypatch):
     import portal.publish as pipeline
     from portal.publish.report import Issue
 
-    monkeypatch.setattr(pipeline, "check_release", lambda staging: [Issue("portal.db", "portal-integrity", "bad")])
+    monkeypatch.setattr(pipeline, "check_release", lambda staging, **options: [Issue("portal.db", "portal-integrity", "bad")])
     second = publish(FIXTURE_DATASETS, FIXTURE_METADATA, build)
     assert second.release_id is None and [i.code for i in second.issues] == ["portal-integrity"]
     assert current_release_id(build) == first.release_id

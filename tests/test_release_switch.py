@@ -1,13 +1,10 @@
 """A running application picks up a newly switched release without a restart."""
 
 import os
-import socket
 import subprocess
 import sys
-import time
 
 import httpx
-import pytest
 
 from portal import create_app
 from portal.asgi import PortalApplication
@@ -15,6 +12,7 @@ from portal.publish import publish
 
 from .conftest import FIXTURE_DATASETS, FIXTURE_METADATA, SyncASGIClient, copy_datasets
 from .html import parse, text
+from .servers import free_port, wait_until_up
 
 
 def rename_klojen(datasets, new_name):
@@ -40,23 +38,6 @@ def test_pages_and_sql_follow_the_new_release(tmp_path):
         assert "Klojen Baru" in [td.text(strip=True) for td in preview]
     finally:
         client.close()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until_up(url: str, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url, timeout=2).status_code < 500:
-                return
-        except httpx.TransportError:
-            time.sleep(0.2)
-    pytest.fail(f"server at {url} did not start")
 
 
 def test_portal_serve_runs_a_real_server_with_workers(tmp_path):

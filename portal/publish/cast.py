@@ -15,8 +15,7 @@ from frictionless import Field
 
 # Table Schema type -> Python type sqlite-utils maps to a column type.
 COLUMN_TYPES = {"integer": int, "year": int, "number": float, "boolean": int}
-DEFAULT_TRUE = {"true", "True", "TRUE", "1"}
-DEFAULT_FALSE = {"false", "False", "FALSE", "0"}
+DEFAULT_TRUE = {"true", "True", "TRUE", "1"}  # validated already: anything else is a false value
 PLAIN_NUMBER_OPTIONS = {"decimalChar", "groupChar", "bareNumber"}
 
 

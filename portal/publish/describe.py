@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import sqlite3
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from .descriptor import foreign_keys, normalize_key
 from .load import LoadablePackage, TableLoad
 from .metadata import PortalMetadata
 from ..profile import missing_recommended
+from .release import package_digest
 from .report import DatasetOutcome
 from .validate import blocking
 
@@ -135,14 +135,11 @@ def describe_resource(package_name: str, resource: dict, load: TableLoad, file: 
 
 
 def content_hash(prefix: str, files: dict[str, FileInfo]) -> str:
-    """A digest of every published file of one dataset: it changes exactly when the dataset does."""
-    digest = hashlib.sha256()
-    for path in sorted(p for p in files if p.startswith(prefix)):
-        digest.update(f"{path[len(prefix):]}\0{files[path].sha256}\n".encode())
-    return digest.hexdigest()
+    """The content hash of the dataset whose published files are under ``prefix`` in the release."""
+    return package_digest({path[len(prefix):]: info.sha256 for path, info in files.items() if path.startswith(prefix)})
 
 
-def datasette_metadata(catalog: Catalog, sql_base: str = "/sql/") -> dict:
+def datasette_metadata(catalog: Catalog) -> dict:
     """Datasette 0.65 metadata: title, licence and source per table, description and unit per column."""
     tables = {}
     for dataset in catalog.datasets:

@@ -87,13 +87,20 @@ def copy_package(source_folder: Path, descriptor_file_name: str, descriptor: dic
             shutil.copyfile(content, target / relative)
 
 
-def source_hash(source_folder: Path, descriptor_file_name: str, descriptor: dict) -> str:
-    """The content hash the package will have once published (same recipe as describe.content_hash)."""
+def package_digest(files: dict[str, str]) -> str:
+    """A dataset's content hash from its files' sha256 by relative path: it changes exactly when
+    the dataset does."""
     digest = hashlib.sha256()
-    for relative, content in sorted(published_files(source_folder, descriptor_file_name, descriptor).items()):
-        sha = hashlib.sha256(content).hexdigest() if isinstance(content, bytes) else sha256_file(content)
-        digest.update(f"{relative}\0{sha}\n".encode())
+    for relative in sorted(files):
+        digest.update(f"{relative}\0{files[relative]}\n".encode())
     return digest.hexdigest()
+
+
+def source_hash(source_folder: Path, descriptor_file_name: str, descriptor: dict) -> str:
+    """The content hash the package will have once published."""
+    return package_digest({
+        relative: hashlib.sha256(content).hexdigest() if isinstance(content, bytes) else sha256_file(content)
+        for relative, content in published_files(source_folder, descriptor_file_name, descriptor).items()})
 
 
 def write_zip(folder: Path, zip_path: Path, root_name: str, extra: dict[str, bytes] | None = None) -> None:
@@ -155,8 +162,9 @@ def write_manifest(release_dir: Path, release_id: str, files: dict[str, FileInfo
     (release_dir / CHECKSUMS).write_text("".join(f"{f.sha256}  {p}\n" for p, f in files.items()), encoding="utf-8")
 
 
-def check_release(release_dir: Path) -> list[Issue]:
-    """Integrity of the staged release before it can go live."""
+def check_release(release_dir: Path, hashes: bool = True) -> list[Issue]:
+    """Integrity of a release: SQLite's checks, and every file against the manifest. Publish, which
+    hashed the files moments before, passes hashes=False and compares sizes only."""
     issues = []
     db_file = release_dir / "portal.db"
     conn = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)
@@ -173,7 +181,8 @@ def check_release(release_dir: Path) -> list[Issue]:
     manifest = json.loads((release_dir / MANIFEST).read_text(encoding="utf-8"))
     for relative, expected in manifest["files"].items():
         path = release_dir / relative
-        if not path.is_file() or sha256_file(path) != expected["sha256"]:
+        if not path.is_file() or path.stat().st_size != expected["bytes"] or \
+                (hashes and sha256_file(path) != expected["sha256"]):
             issues.append(Issue(str(path), "portal-integrity", "file does not match the manifest"))
     return issues
 
