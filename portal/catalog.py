@@ -52,7 +52,7 @@ class FileInfo:
 @dataclass
 class ColumnStats:
     nulls: int = 0
-    distinct: int = 0
+    distinct: int | None = 0  # None: more than publish/load.py's DISTINCT_COUNT_LIMIT
     min: Any = None
     max: Any = None
 

@@ -78,6 +78,9 @@ HINTS = {
                              N_("Periksa tanda kutip dan akhir baris; satu baris CSV tidak boleh sebesar itu.")),
     "portal-cell-too-large": (N_("Sel terlalu besar."),
                               N_("Simpan teks atau berkas besar di luar tabel dan tautkan saja.")),
+    "portal-value-range": (N_("Angka di luar jangkauan SQLite."),
+                           N_("Bilangan bulat harus di antara -9223372036854775808 dan 9223372036854775807; "
+                              "simpan kode panjang sebagai string.")),
     "portal-too-many-columns": (N_("Kolom terlalu banyak."),
                                 N_("Ubah tabel lebar menjadi tabel panjang (satu baris per pengamatan).")),
     "portal-formula-cell": (N_("Peringatan: sel tampak seperti rumus spreadsheet."),

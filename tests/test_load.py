@@ -2,16 +2,22 @@ import pytest
 import sqlite_utils
 
 from portal.publish.discover import discover
-from portal.publish.load import LoadablePackage, load_database
+from portal.publish.load import ReleaseDatabase
 
 from .conftest import FIXTURE_DATASETS
 
 
-@pytest.fixture(scope="module")
-def loaded(tmp_path_factory):
+@pytest.fixture(scope="module", params=["validated while loading", "loaded after frictionless"])
+def loaded(request, tmp_path_factory):
+    """Both ways into the database must give the same tables, values and stats."""
     db_path = tmp_path_factory.mktemp("load") / "portal.db"
-    packages = [LoadablePackage(s.name, s.folder, s.descriptor) for s in discover(FIXTURE_DATASETS)]
-    loads = load_database(db_path, packages)
+    database = ReleaseDatabase(db_path)
+    for source in sorted(discover(FIXTURE_DATASETS), key=lambda s: s.name != "wilayah-mini"):  # referenced first
+        if request.param == "validated while loading":
+            assert database.load_checked(source), database.unvouched
+        else:
+            database.load_unchecked(source)
+    loads = database.finish()
     return sqlite_utils.Database(db_path), loads
 
 

@@ -84,7 +84,7 @@ def test_interrupted_publish_leaves_the_live_release(tmp_path, monkeypatch):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(pipeline, "load_database", interrupted)
+    monkeypatch.setattr(pipeline, "write_release", interrupted)
     try:
         publish(FIXTURE_DATASETS, FIXTURE_METADATA, build)
     except KeyboardInterrupt:

@@ -24,7 +24,7 @@ from .history import kept_objects, record_history
 from .key_figures import compute_key_figures
 from .search_index import SEARCH_DB, build_search_index
 from .discover import PackageSource, discover
-from .load import LoadablePackage, TableLoad, load_database
+from .load import LoadablePackage, ReleaseDatabase, TableLoad
 from .metadata import PortalMetadata, load_metadata
 from .descriptor import cross_package_keys
 from .release import (activate, check_release, copy_package, hash_files, new_release_id, prune, publish_lock,
@@ -57,12 +57,22 @@ def publish(datasets_dir: Path, metadata_dir: Path, build_dir: Path,
         previous_release = releases_dir(build_dir) / previous if previous else None
         live = previous_catalog(previous_release)
         reused = carried_over(sources, live, only, full)
-        log(f"validate {len(sources) - len(reused)} packages ({len(reused)} unchanged)")
-        validations = validate(sources, metadata, skip=reused)
         now = datetime.datetime.now(datetime.timezone.utc)
         release_id = new_release_id(build_dir, now)
         staging = start_staging(build_dir, release_id)
+        database = ReleaseDatabase(staging / "portal.db", previous_release / "portal.db" if previous_release else None)
         try:
+            for source in sources:
+                if source.name in reused:
+                    database.copy_package(source.descriptor, previous_loads(live, source.name))
+            log(f"validate and load {len(sources) - len(reused)} packages ({len(reused)} unchanged)")
+            validations = validate(sources, metadata, skip=reused, database=database)
+            for source in sources:  # an invalid package keeps what the live release has of it
+                kept = previous_release and (previous_release / "files" / source.name).is_dir()
+                if not validations[source.name].passed and kept and source.name not in reused:
+                    database.copy_package(previous_descriptor(previous_release, source.name),
+                                          previous_loads(live, source.name))
+            loads = database.finish()
             packages, report.datasets = gather_packages(sources, validations, staging / "files", previous_release,
                                                         reused, live)
             if not packages:
@@ -70,8 +80,8 @@ def publish(datasets_dir: Path, metadata_dir: Path, build_dir: Path,
                 shutil.rmtree(staging)
                 return report
             report.release_id = release_id
-            catalog = write_release(build_dir, staging, previous_release, live, now, metadata, packages, report, log,
-                                    Path(metadata_dir))
+            catalog = write_release(build_dir, staging, previous_release, live, now, metadata, packages, loads,
+                                    report, log, Path(metadata_dir))
             log("check and switch")
             problems = check_release(staging, hashes=False)  # write_release hashed every file just now
             if problems or dry_run:
@@ -82,6 +92,7 @@ def publish(datasets_dir: Path, metadata_dir: Path, build_dir: Path,
                 activate(build_dir, staging, release_id)
                 prune(build_dir, keep_objects=kept_objects(catalog))
         except BaseException:
+            database.close()
             shutil.rmtree(staging, ignore_errors=True)
             raise
     report.seconds = round(time.perf_counter() - started, 3)
@@ -148,13 +159,9 @@ def gather_packages(sources: list[PackageSource], validations: dict[str, Validat
 
 def write_release(build_dir: Path, staging: Path, previous_release: Path | None, previous: Catalog | None,
                   now: datetime.datetime, metadata: PortalMetadata, packages: list[LoadablePackage],
-                  report: PublishReport, log: Callable[[str], None], metadata_dir: Path) -> Catalog:
-    """Everything in the release folder: database, zips, catalog with history, Datasette metadata, manifest."""
-    log(f"load {len(packages)} packages into SQLite")
-    carried = {r.name: TableLoad(d.name, r.rows, {f.name: f.stats for f in r.fields if f.stats})
-               for o in report.datasets if o.reused_from for d in [previous.dataset(o.name)] for r in d.resources}
-    loads = load_database(staging / "portal.db", packages, progress=lambda table, rows: log(f"load {table}: {rows} rows"),
-                          carried=carried, previous_db=previous_release / "portal.db" if previous_release else None)
+                  loads: dict[str, TableLoad], report: PublishReport, log: Callable[[str], None],
+                  metadata_dir: Path) -> Catalog:
+    """Everything else in the release folder: zips, catalog with history, Datasette metadata, manifest."""
     files = hash_files(staging)
     log("build downloads")
     conn = sqlite3.connect(f"file:{staging / 'portal.db'}?mode=ro", uri=True)
@@ -163,7 +170,8 @@ def write_release(build_dir: Path, staging: Path, previous_release: Path | None,
             before = previous.dataset(package.name) if previous else None
             unchanged = before is not None and before.content_hash == content_hash(f"files/{package.name}/", files)
             if not (unchanged and reuse_downloads(previous_release, staging, package.name)):
-                build_downloads(staging, package.name, package.folder, package.descriptor, conn)
+                build_downloads(staging, package.name, package.folder, package.descriptor, conn,
+                                {table: load.formula_like for table, load in loads.items()})
             report.outcome(package.name).rows = sum(t.rows for t in loads.values() if t.package == package.name)
     finally:
         conn.close()
@@ -184,6 +192,16 @@ def write_release(build_dir: Path, staging: Path, previous_release: Path | None,
     files.update(hash_files(staging, names=DESCRIBING_FILES))
     write_manifest(staging, report.release_id, files)
     return catalog
+
+
+def previous_loads(live: Catalog, name: str) -> dict[str, TableLoad]:
+    """Row counts and column stats of a package's tables in the live release."""
+    return {r.name: TableLoad(name, r.rows, {f.name: f.stats for f in r.fields if f.stats})
+            for r in live.dataset(name).resources}
+
+
+def previous_descriptor(previous_release: Path, name: str) -> dict:
+    return json.loads((previous_release / "files" / name / "datapackage.json").read_text(encoding="utf-8"))
 
 
 def previous_catalog(previous_release: Path | None) -> Catalog | None:

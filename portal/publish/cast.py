@@ -26,7 +26,7 @@ def column_type(field: dict) -> type:
 def make_caster(field: dict, missing_values: set[str]) -> Callable[[str], Any]:
     kind = field.get("type", "string")
     if kind in ("integer", "year") and not PLAIN_NUMBER_OPTIONS & field.keys():
-        plain = int
+        plain = sqlite_integer
     elif kind == "number" and not PLAIN_NUMBER_OPTIONS & field.keys():
         plain = float
     elif kind == "boolean" and not {"trueValues", "falseValues"} & field.keys():
@@ -41,6 +41,16 @@ def make_caster(field: dict, missing_values: set[str]) -> Callable[[str], Any]:
         return None if cell in missing_values else plain(cell)
 
     return cast
+
+
+SQLITE_INTEGERS = range(-2 ** 63, 2 ** 63)
+
+
+def sqlite_integer(cell: str) -> int:
+    value = int(cell)
+    if value not in SQLITE_INTEGERS:
+        raise ValueError(f"{cell} is beyond the 64-bit integers SQLite stores")
+    return value
 
 
 def _frictionless_reader(field: dict) -> Callable[[str], Any]:

@@ -38,10 +38,10 @@ def plan_charts(resource: dict, stats: dict[str, ColumnStats], rows: int, conn: 
     y = measure["name"] if measure else None
     aggregate = ("avg" if _is_rate(measure) else "sum") if measure else "count"
     plans = []
-    if time and (stats.get(time["name"]) or ColumnStats()).distinct > 1:
+    if time and distinct_count(stats, time["name"]) > 1:
         plans.append({"type": "line", "x": time["name"], "y": y, "aggregate": aggregate})
     for field in fields:
-        distinct = (stats.get(field["name"]) or ColumnStats()).distinct
+        distinct = distinct_count(stats, field["name"])
         if field.get("type", "string") != "string" or field["name"] in keys or not 2 <= distinct <= MAX_CATEGORIES:
             continue
         if (distinct == rows and not measure) or _longest(conn, resource["name"], field["name"]) > MAX_LABEL:
@@ -49,6 +49,12 @@ def plan_charts(resource: dict, stats: dict[str, ColumnStats], rows: int, conn: 
         plans.append({"type": "bar", "x": field["name"], "y": y, "aggregate": aggregate})
         break
     return plans
+
+
+def distinct_count(stats: dict[str, ColumnStats], column: str) -> float:
+    """None in the stats means more than load.DISTINCT_COUNT_LIMIT, which is plenty here."""
+    distinct = (stats.get(column) or ColumnStats()).distinct
+    return float("inf") if distinct is None else distinct
 
 
 def _is_measure(field: dict, keys: set[str], stats: dict[str, ColumnStats]) -> bool:

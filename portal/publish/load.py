@@ -1,11 +1,13 @@
-"""Stage 3: load every valid resource into one SQLite database with sqlite-utils."""
+"""Stage 3: the release database. Tables of packages carried over or kept from the previous release
+are copied inside SQLite; every other resource is validated while it loads (fastload.py), or, when the
+fast path cannot vouch for it, loaded with sqlite-utils after frictionless passed it."""
 
 from __future__ import annotations
 
 import csv
 import sqlite3
 from dataclasses import dataclass, field
-from graphlib import TopologicalSorter
+from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 
 import sqlite_utils
@@ -13,6 +15,17 @@ import sqlite_utils
 from ..catalog import ColumnStats
 from .cast import column_type, make_caster
 from .descriptor import csv_dialect, foreign_keys, normalize_key
+from .discover import PackageSource
+from .fastload import Extremes, Unvouched, fast_load
+from .report import Issue
+
+
+class LoadError(Exception):
+    """A value frictionless accepts but SQLite cannot store (an integer beyond 64 bits)."""
+
+    def __init__(self, issue: Issue):
+        super().__init__(issue.message)
+        self.issue = issue
 
 
 @dataclass
@@ -29,56 +42,143 @@ class TableLoad:
     package: str
     rows: int = 0
     stats: dict[str, ColumnStats] = field(default_factory=dict)
+    formula_like: bool | None = None  # some text cell starts like a spreadsheet formula (None: not known)
 
 
-def load_database(db_path: Path, packages: list[LoadablePackage], progress=None,
-                  carried: dict[str, TableLoad] | None = None, previous_db: Path | None = None) -> dict[str, TableLoad]:
-    """Create one table per resource (named after it) and return row counts and column stats.
+class ReleaseDatabase:
+    """The release's portal.db while publish (or ``portal check``) fills it, one package at a time.
 
-    Tables in ``carried`` belong to unchanged packages: they are copied from ``previous_db``
-    inside SQLite instead of being read from CSV again."""
-    carried = carried or {}
-    resources = {r["name"]: (package, r) for package in packages for r in package.descriptor["resources"]}
-    db = sqlite_utils.Database(sqlite3.connect(f"file:{db_path}", uri=True))
-    if carried:
-        db.execute("ATTACH DATABASE ? AS previous", [f"file:{previous_db}?mode=ro&immutable=1"])
-    loads = {}
-    try:
-        # Referenced tables first: sqlite-utils checks that a foreign key's table exists.
-        for table in TopologicalSorter({name: referenced_tables(r) - {name} for name, (_, r) in resources.items()}).static_order():
-            package, resource = resources[table]
-            with db.atomic():
-                if table in carried:
-                    rows = copy_table(db, table)
-                else:
-                    create_table(db, resource)
-                    rows = insert_rows(db, package, resource)
-                    for column in single_column_foreign_keys(resource):
-                        db[table].create_index([column[0]], if_not_exists=True)
-            loads[table] = carried.get(table) or TableLoad(package=package.name, rows=rows, stats=column_stats(db, table))
-            searchable = searchable_columns(db, resource)
+    Each package loads inside a savepoint, so a package that fails leaves no table behind."""
+
+    def __init__(self, path: Path, previous_db: Path | None = None):
+        self.conn = sqlite3.connect(path, isolation_level=None)  # transactions are the savepoints below
+        self.db = sqlite_utils.Database(self.conn)
+        if previous_db is not None and previous_db.is_file():
+            self.conn.execute("ATTACH DATABASE ? AS previous", [f"file:{previous_db}?mode=ro&immutable=1"])
+        self.loads: dict[str, TableLoad] = {}
+        self.field_types: dict[tuple[str, str], str] = {}  # (table, column) -> Table Schema type
+        self.formula_like: set[str] = set()  # packages with text cells starting like spreadsheet formulas
+        self.unvouched: dict[str, str] = {}  # package -> why the fast path handed it to frictionless
+        self.resources: dict[str, dict] = {}  # table -> resource descriptor
+
+    def copy_package(self, descriptor: dict, loads: dict[str, TableLoad]) -> None:
+        """A package's tables exactly as the previous release had them (same rows and indexes)."""
+        with self.savepoint():
+            for resource in descriptor["resources"]:
+                copy_table(self.conn, resource["name"])
+                self._register(resource, loads[resource["name"]])
+
+    def load_checked(self, source: PackageSource) -> bool:
+        """Validate and load every resource of the package in one pass; False (and nothing loaded)
+        when the fast path cannot vouch for it."""
+        loaded = {}
+        own = {r["name"] for r in source.descriptor["resources"]}
+        missing = {t for r in source.descriptor["resources"] for _, t, _ in key_references(r)} - own - set(self.loads)
+        if missing:
+            self.unvouched[source.name] = f"referenced tables not loaded: {', '.join(sorted(missing))}"
+            return False
+        types = {**self.field_types, **{k: v for r in source.descriptor["resources"] for k, v in self._types_of(r).items()}}
+        try:
+            with self.savepoint():
+                for resource in self._load_order(source):
+                    try:
+                        create_table(self.db, resource)
+                    except (ValueError, sqlite3.Error) as error:  # e.g. a key naming no field: frictionless says so
+                        raise Unvouched(str(error)) from error
+                    rows, found, formula_like = fast_load(self.conn, resource, source.resource_file(resource),
+                                                          key_references(resource), types)
+                    loaded[resource["name"]] = (resource, TableLoad(source.name, rows, self._stats(resource, rows, found),
+                                                                    formula_like))
+                    if formula_like:
+                        self.formula_like.add(source.name)
+        except Unvouched as reason:
+            self.unvouched[source.name] = str(reason)
+            return False
+        for resource, load in loaded.values():
+            self._register(resource, load)
+        return True
+
+    def load_unchecked(self, source: PackageSource) -> None:
+        """Load a package frictionless has passed, cell by cell with the portal's casters; raises
+        LoadError (and loads nothing) on a value SQLite cannot store."""
+        with self.savepoint():
+            for resource in in_load_order(source.descriptor["resources"]):
+                create_table(self.db, resource)
+                rows = insert_rows(self.db, source.resource_file(resource), resource)
+                self._register(resource, TableLoad(source.name, rows, column_stats(self.conn, resource, rows)))
+
+    def finish(self) -> dict[str, TableLoad]:
+        """Indexes on foreign keys, full-text search, statistics for the query planner; then close."""
+        for table in self.loads:
+            resource = self.resources[table]
+            for column in single_column_foreign_keys(resource):
+                self.db[table].create_index([column[0]], if_not_exists=True)
+            searchable = searchable_columns(self.db, resource)
             if searchable:
                 # Datasette finds <table>_fts and offers a search box on the table page.
-                db[table].enable_fts(searchable, tokenize="unicode61 remove_diacritics 2")
-            if progress:
-                progress(table, rows)
-        db.execute("ANALYZE main")  # not the attached previous release, which is read-only
-        db.conn.commit()
-    finally:
-        db.close()
-    return loads
+                self.db[table].enable_fts(searchable, tokenize="unicode61 remove_diacritics 2")
+        self.conn.execute("ANALYZE main")  # not the attached previous release, which is read-only
+        self.close()
+        return self.loads
+
+    @staticmethod
+    def _load_order(source: PackageSource) -> list[dict]:
+        try:
+            return in_load_order(source.descriptor["resources"])
+        except CycleError as error:
+            raise Unvouched("resources reference each other in a cycle") from error
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def savepoint(self):
+        return Savepoint(self.conn)
+
+    def _register(self, resource: dict, load: TableLoad) -> None:
+        self.loads[resource["name"]] = load
+        self.resources[resource["name"]] = resource
+        self.field_types.update(self._types_of(resource))
+
+    @staticmethod
+    def _types_of(resource: dict) -> dict[tuple[str, str], str]:
+        return {(resource["name"], f["name"]): f.get("type", "string") for f in resource["schema"]["fields"]}
+
+    def _stats(self, resource: dict, rows: int, found: dict[str, Extremes]) -> dict[str, ColumnStats]:
+        distinct = distinct_counts(self.conn, resource, rows)
+        return {name: ColumnStats(e.nulls, distinct[name], e.min, e.max) for name, e in found.items()}
 
 
-def copy_table(db: sqlite_utils.Database, table: str) -> int:
-    """The table exactly as the previous release had it: same definition, rows and indexes."""
-    definitions = db.execute("select type, sql from previous.sqlite_master where tbl_name = ? and sql is not null "
-                             "and type in ('table', 'index') order by type = 'index'", [table]).fetchall()
+class Savepoint:
+    """SAVEPOINT ... RELEASE, or ROLLBACK TO on an exception (which propagates)."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+
+    def __enter__(self):
+        self.conn.execute("SAVEPOINT package")
+
+    def __exit__(self, kind, error, traceback):
+        if kind is not None:
+            self.conn.execute("ROLLBACK TO package")
+        self.conn.execute("RELEASE package")
+        return False
+
+
+def copy_table(conn: sqlite3.Connection, table: str) -> None:
+    definitions = conn.execute("select type, sql from previous.sqlite_master where tbl_name = ? and sql is not null "
+                               "and type in ('table', 'index') order by type = 'index'", [table]).fetchall()
     for _, sql in definitions[:1]:
-        db.execute(sql)
-    db.execute(f'insert into main."{table}" select * from previous."{table}"')
+        conn.execute(sql)
+    conn.execute(f'insert into main."{table}" select * from previous."{table}"')
     for _, sql in definitions[1:]:
-        db.execute(sql)
-    return db.execute(f'select count(*) from main."{table}"').fetchone()[0]
+        conn.execute(sql)
+
+
+def in_load_order(resources: list[dict]) -> list[dict]:
+    """Referenced tables first: sqlite-utils checks that a foreign key's table exists."""
+    by_name = {r["name"]: r for r in resources}
+    graph = {name: {t for t in referenced_tables(r) if t in by_name} - {name} for name, r in by_name.items()}
+    return [by_name[name] for name in TopologicalSorter(graph).static_order()]
 
 
 def referenced_tables(resource: dict) -> set[str]:
@@ -86,13 +186,19 @@ def referenced_tables(resource: dict) -> set[str]:
     return {fk["reference"].get("resource") or resource["name"] for fk in foreign_keys(resource)}
 
 
+def key_references(resource: dict) -> list[tuple[list[str], str, list[str]]]:
+    """(fields, target table, target fields) of each foreign key: in the package or in another
+    (resource names are unique across the portal, so the target table is the resource name)."""
+    return [(normalize_key(fk.get("fields")), fk["reference"].get("resource") or resource["name"],
+             normalize_key(fk["reference"].get("fields"))) for fk in foreign_keys(resource)]
+
+
 def single_column_foreign_keys(resource: dict) -> list[tuple[str, str, str]]:
     """(column, other table, other column); SQLite foreign keys are declared per column here."""
     keys = []
-    for fk in foreign_keys(resource):
-        columns, other_columns = normalize_key(fk.get("fields")), normalize_key(fk["reference"].get("fields"))
-        if len(columns) == 1 and len(other_columns) == 1:
-            keys.append((columns[0], fk["reference"].get("resource") or resource["name"], other_columns[0]))
+    for fields, table, other in key_references(resource):
+        if len(fields) == 1 and len(other) == 1:
+            keys.append((fields[0], table, other[0]))
     return keys
 
 
@@ -108,7 +214,7 @@ def create_table(db: sqlite_utils.Database, resource: dict) -> None:
     )
 
 
-def insert_rows(db: sqlite_utils.Database, package: LoadablePackage, resource: dict) -> int:
+def insert_rows(db: sqlite_utils.Database, path: Path, resource: dict) -> int:
     schema = resource["schema"]
     missing = set(schema.get("missingValues", [""]))
     names = [f["name"] for f in schema["fields"]]
@@ -117,12 +223,19 @@ def insert_rows(db: sqlite_utils.Database, package: LoadablePackage, resource: d
 
     def rows():
         nonlocal count
-        with open(package.folder / resource["path"], newline="", encoding="utf-8-sig") as file:
+        with open(path, newline="", encoding="utf-8-sig") as file:
             reader = csv.reader(file, **csv_dialect(resource))
             next(reader, None)  # header, already checked against the schema by frictionless
             for cells in reader:
                 count += 1
-                yield {name: cast(cell) for name, cast, cell in zip(names, casters, cells)}
+                row = {}
+                for name, cast, cell in zip(names, casters, cells):
+                    try:
+                        row[name] = cast(cell)
+                    except ValueError as error:  # valid Table Schema that SQLite cannot hold
+                        raise LoadError(Issue(str(path), "portal-value-range", str(error), row=count + 1,
+                                              field=name, cell=cell[:200])) from error
+                yield row
 
     db[resource["name"]].insert_all(rows(), batch_size=1000)
     return count
@@ -143,11 +256,32 @@ def searchable_columns(db: sqlite_utils.Database, resource: dict) -> list[str]:
             if (db.execute(f'select max(length("{c}")) from "{table}"').fetchone()[0] or 0) >= MIN_TEXT_LENGTH]
 
 
-def column_stats(db: sqlite_utils.Database, table: str) -> dict[str, ColumnStats]:
-    columns = [c.name for c in db[table].columns]
-    parts = []
-    for column in columns:
-        quoted = f'"{column}"'
-        parts.append(f"count(*) - count({quoted}), count(distinct {quoted}), min({quoted}), max({quoted})")
-    values = db.execute(f'select {", ".join(parts)} from "{table}"').fetchone()
-    return {column: ColumnStats(*values[i * 4:(i + 1) * 4]) for i, column in enumerate(columns)}
+# Counting distinct values sorts each column: 10 s for 8 columns of 1M rows. Larger tables get exact
+# counts up to DISTINCT_COUNT_LIMIT (enough for charts and the data dictionary) and None above it.
+EXACT_DISTINCT_MAX_ROWS = 200_000
+DISTINCT_COUNT_LIMIT = 1_000
+
+
+def distinct_counts(conn: sqlite3.Connection, resource: dict, rows: int) -> dict[str, int | None]:
+    table, names = resource["name"], [f["name"] for f in resource["schema"]["fields"]]
+    key = normalize_key(resource["schema"].get("primaryKey"))
+    if rows <= EXACT_DISTINCT_MAX_ROWS:
+        values = conn.execute(f'select {", ".join(f"""count(distinct "{n}")""" for n in names)} from "{table}"').fetchone()
+        return dict(zip(names, values))
+    counts = {}
+    for name in names:
+        if key == [name]:
+            counts[name] = rows  # a primary key is unique and never empty
+            continue
+        found = conn.execute(f'select count(*) from (select distinct "{name}" from "{table}" where "{name}" is not null '
+                             f'limit {DISTINCT_COUNT_LIMIT + 1})').fetchone()[0]
+        counts[name] = found if found <= DISTINCT_COUNT_LIMIT else None
+    return counts
+
+
+def column_stats(conn: sqlite3.Connection, resource: dict, rows: int) -> dict[str, ColumnStats]:
+    table, names = resource["name"], [f["name"] for f in resource["schema"]["fields"]]
+    parts = [f'count(*) - count("{n}"), min("{n}"), max("{n}")' for n in names]
+    values = conn.execute(f'select {", ".join(parts)} from "{table}"').fetchone()
+    distinct = distinct_counts(conn, resource, rows)
+    return {n: ColumnStats(values[i * 3], distinct[n], values[i * 3 + 1], values[i * 3 + 2]) for i, n in enumerate(names)}

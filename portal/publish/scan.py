@@ -43,10 +43,10 @@ def scan_data_file(path, resource: dict) -> list[Issue]:
     if size > MAX_FILE_BYTES:
         return [Issue(str(path), "portal-file-too-large",
                       f"the file is {size:,} bytes; the portal accepts data files up to {MAX_FILE_BYTES:,} bytes")]
-    return _scan_bytes(path) or _scan_cells(path, resource)
+    return scan_bytes(path) or _scan_cells(path, resource)
 
 
-def _scan_bytes(path) -> list[Issue]:
+def scan_bytes(path) -> list[Issue]:
     file, line, line_bytes, first = str(path), 1, 0, True
     max_line = MAX_LINE_BYTES
     decoder = codecs.getincrementaldecoder("utf-8")()

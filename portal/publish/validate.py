@@ -9,8 +9,10 @@ import copy
 import csv
 import datetime
 import re
+import tempfile
 from dataclasses import dataclass, field
 from graphlib import CycleError, TopologicalSorter
+from pathlib import Path
 
 from frictionless import FrictionlessException, Package
 
@@ -18,6 +20,7 @@ from .charts import AGGREGATES
 from .charts import KINDS as CHART_KINDS
 from .descriptor import cross_package_keys, csv_dialect, foreign_keys, normalize_key, without_cross_package_keys
 from .discover import PackageSource
+from .load import LoadError, ReleaseDatabase
 from .scan import COMPRESSED_SUFFIXES, MAX_COLUMNS, scan_data_files
 from .metadata import PortalMetadata
 from ..profile import ACCESS_RIGHTS, FREQUENCIES, PUBLISHABLE_ACCESS, N_
@@ -65,9 +68,19 @@ def blocking(issues: list[Issue]) -> list[Issue]:
     return [issue for issue in issues if issue.code not in WARNINGS]
 
 
-def validate(sources: list[PackageSource], metadata: PortalMetadata, skip: set[str] = frozenset()) -> dict[str, Validation]:
-    """``skip``: packages carried over unchanged; they stay available as targets of references."""
-    issues = find_issues(sources, metadata, skip)
+def validate(sources: list[PackageSource], metadata: PortalMetadata, skip: set[str] = frozenset(),
+             database: ReleaseDatabase | None = None) -> dict[str, Validation]:
+    """``skip``: packages carried over unchanged (already copied into ``database``); they stay
+    available as targets of references. Valid packages end up loaded in ``database``; without one
+    (``portal check``) they load into a throwaway database."""
+    if database is None:
+        with tempfile.TemporaryDirectory(prefix="portal-check-") as folder:
+            database = ReleaseDatabase(Path(folder) / "check.db")
+            try:
+                return validate(sources, metadata, skip, database)
+            finally:
+                database.close()
+    issues = find_issues(sources, metadata, database, skip)
     return {
         name: Validation(found, DESCRIPTOR_CHECKS + (DATA_CHECKS if not _descriptor_failed(found) else []))
         for name, found in issues.items()
@@ -78,7 +91,8 @@ def _descriptor_failed(issues: list[Issue]) -> bool:
     return any(i.code.startswith("portal-") and i.code not in WARNINGS | {"portal-foreign-key"} for i in issues)
 
 
-def find_issues(sources: list[PackageSource], metadata: PortalMetadata, skip: set[str] = frozenset()) -> dict[str, list[Issue]]:
+def find_issues(sources: list[PackageSource], metadata: PortalMetadata, database: ReleaseDatabase,
+                skip: set[str] = frozenset()) -> dict[str, list[Issue]]:
     issues = {source.name: list(source.issues) for source in sources}
     for source in sources:
         if source.descriptor is not None and not issues[source.name] and source.name not in skip:
@@ -91,18 +105,47 @@ def find_issues(sources: list[PackageSource], metadata: PortalMetadata, skip: se
         issues[name] += found
     for name, found in check_query_names(sources).items():
         issues[name] += found
-    # Only well-formed descriptors get their data read; data errors found by frictionless
-    # do not stop the cross-package checks, so one run reports every bad row.
-    readable = {name for name, found in issues.items() if not found}
-    for source in sources:
-        if source.name in readable and source.name not in skip:
-            issues[source.name] += scan_data_files(source)
-            if blocking(issues[source.name]):
-                readable.discard(source.name)  # not safe to hand to frictionless or the csv module
-            else:
-                issues[source.name] += validate_with_frictionless(source)
-    check_cross_package_references([s for s in sources if s.name in readable], issues, skip)
+    # Only well-formed descriptors get their data read.
+    readable = [s for s in sources if not issues[s.name] and s.name not in skip]
+    check_and_load_data(readable, sources, issues, database)
     return issues
+
+
+def check_and_load_data(readable: list[PackageSource], sources: list[PackageSource], issues: dict[str, list[Issue]],
+                        database: ReleaseDatabase) -> None:
+    """Read each package's data once, referenced packages first: validated while it loads when the fast
+    path can vouch for it; otherwise the byte scan, frictionless and the cross-package check report
+    every problem (one run reports every bad row) and a package with none loads cell by cell."""
+    by_name = {s.name: s for s in sources}
+    graph = {s.name: {fk["reference"]["package"] for _, fk in cross_package_keys(s.descriptor)} for s in readable}
+    try:
+        order = list(TopologicalSorter(graph).static_order())
+    except CycleError as error:
+        for name in error.args[1]:
+            if name in graph:
+                issues[name].append(Issue(str(by_name[name].descriptor_file), "portal-foreign-key",
+                                          "packages reference each other in a cycle", field="foreignKeys"))
+        return
+    key_cache: dict[tuple, set] = {}
+    for name in order:
+        source = by_name.get(name)
+        if name not in graph:
+            continue  # a carried-over package, or one missing or invalid (reported by check_reference)
+        if database.load_checked(source):
+            if name in database.formula_like:
+                issues[name] += scan_data_files(source)  # only warnings remain: which cells look like formulas
+            continue
+        found = scan_data_files(source)
+        if not blocking(found):
+            found += validate_with_frictionless(source)
+            for resource, ref in cross_package_keys(source.descriptor):
+                found += check_reference(source, resource, ref, by_name, issues, key_cache)
+        if not blocking(found):
+            try:
+                database.load_unchecked(source)
+            except LoadError as error:
+                found.append(error.issue)
+        issues[name] += found
 
 
 def check_portal_rules(source: PackageSource, metadata: PortalMetadata) -> list[Issue]:
@@ -388,31 +431,6 @@ def validate_with_frictionless(source: PackageSource) -> list[Issue]:
             issues.append(Issue(file, error.type, error.message, row=getattr(error, "row_number", None), field=field,
                                 cell=None if cell is None else str(cell)))
     return issues
-
-
-def check_cross_package_references(sources: list[PackageSource], issues: dict[str, list[Issue]],
-                                   skip: set[str] = frozenset()) -> None:
-    """Foreign keys into another package (the portal's extension of Table Schema).
-
-    Checked in dependency order, so a package pointing at an invalid one fails too.
-    """
-    by_name = {s.name: s for s in sources}
-    graph = {s.name: {fk["reference"]["package"] for _, fk in cross_package_keys(s.descriptor or {})} for s in sources}
-    try:
-        order = list(TopologicalSorter(graph).static_order())
-    except CycleError as error:
-        for name in error.args[1]:
-            if name in by_name:
-                issues[name].append(Issue(str(by_name[name].descriptor_file), "portal-foreign-key",
-                                          "packages reference each other in a cycle", field="foreignKeys"))
-        return
-    key_cache: dict[tuple, set] = {}
-    for name in order:
-        source = by_name.get(name)
-        if source is None or name in skip:
-            continue
-        for resource, ref in cross_package_keys(source.descriptor):
-            issues[name] += check_reference(source, resource, ref, by_name, issues, key_cache)
 
 
 def check_reference(source, resource, foreign_key, by_name, issues, key_cache) -> list[Issue]:
