@@ -58,7 +58,7 @@ def column_plan(field: dict, index: int, missing: list[str], key: bool = False) 
     canonical = {
         # the integer prints back as the same text: no sign, spaces, leading zeros or decimals
         "integer": (f"CAST(CAST({x} AS INTEGER) AS TEXT) = {x}", f"CAST({x} AS INTEGER)", "integer"),
-        "year": (f"length({x}) = 4 AND CAST(CAST({x} AS INTEGER) AS TEXT) = {x}", f"CAST({x} AS INTEGER)", "integer"),
+        "year": (f"length({x}) = 4 AND {x} NOT GLOB '*[^0-9]*'", f"CAST({x} AS INTEGER)", "integer"),  # four digits
         # a REAL column converts what SQLite reads as a number (Decimal reads all of those); the rest stays text
         "number": ("1", x, "real"),
         "boolean": (f"{x} IN ('true', 'True', 'TRUE', '1', 'false', 'False', 'FALSE', '0')",
