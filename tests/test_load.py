@@ -18,6 +18,7 @@ def loaded(request, tmp_path_factory):
         else:
             database.load_unchecked(source)
     loads = database.finish()
+    database.wait()  # indexes and full-text search are built in the background
     return sqlite_utils.Database(db_path), loads
 
 

@@ -77,11 +77,12 @@ def publish(datasets_dir: Path, metadata_dir: Path, build_dir: Path,
                                                         reused, live)
             if not packages:
                 report.issues.append(Issue(str(datasets_dir), "portal-nothing-to-publish", "no valid data package found"))
+                database.close()
                 shutil.rmtree(staging)
                 return report
             report.release_id = release_id
             catalog = write_release(build_dir, staging, previous_release, live, now, metadata, packages, loads,
-                                    report, log, Path(metadata_dir))
+                                    database, report, log, Path(metadata_dir))
             log("check and switch")
             problems = check_release(staging, hashes=False)  # write_release hashed every file just now
             if problems or dry_run:
@@ -159,10 +160,11 @@ def gather_packages(sources: list[PackageSource], validations: dict[str, Validat
 
 def write_release(build_dir: Path, staging: Path, previous_release: Path | None, previous: Catalog | None,
                   now: datetime.datetime, metadata: PortalMetadata, packages: list[LoadablePackage],
-                  loads: dict[str, TableLoad], report: PublishReport, log: Callable[[str], None],
-                  metadata_dir: Path) -> Catalog:
-    """Everything else in the release folder: zips, catalog with history, Datasette metadata, manifest."""
-    files = hash_files(staging)
+                  loads: dict[str, TableLoad], database: ReleaseDatabase, report: PublishReport,
+                  log: Callable[[str], None], metadata_dir: Path) -> Catalog:
+    """Everything else in the release folder: zips, catalog with history, Datasette metadata, manifest.
+    portal.db is read meanwhile, while ``database`` still builds its indexes."""
+    files = hash_files(staging, under="files")
     log("build downloads")
     conn = sqlite3.connect(f"file:{staging / 'portal.db'}?mode=ro", uri=True)
     try:
@@ -185,6 +187,10 @@ def write_release(build_dir: Path, staging: Path, previous_release: Path | None,
     report.issues += check_example_queries(catalog, staging / "portal.db")
     log("compare with the previous release")
     record_history(catalog, previous, staging, previous_release, report.datasets)
+    log("wait for the database's indexes")
+    database.wait()
+    files.update(hash_files(staging, names=("portal.db",)))
+    catalog.database = files["portal.db"]
     catalog.dump(staging / "catalog.json")
     build_search_index(catalog, staging / SEARCH_DB)
     write_json(staging / "datasette.json", datasette_metadata(catalog))

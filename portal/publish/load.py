@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import csv
 import sqlite3
+from concurrent import futures
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, field
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
@@ -51,8 +54,12 @@ class ReleaseDatabase:
     Each package loads inside a savepoint, so a package that fails leaves no table behind."""
 
     def __init__(self, path: Path, previous_db: Path | None = None):
+        self.path = path
         self.conn = sqlite3.connect(path, isolation_level=None)  # transactions are the savepoints below
+        # WAL: once loaded, the tables can be read (for downloads) while indexes are built (see finish)
+        self.conn.execute("PRAGMA journal_mode=WAL")
         self.db = sqlite_utils.Database(self.conn)
+        self.indexing: Future | None = None
         if previous_db is not None and previous_db.is_file():
             self.conn.execute("ATTACH DATABASE ? AS previous", [f"file:{previous_db}?mode=ro&immutable=1"])
         self.loads: dict[str, TableLoad] = {}
@@ -108,18 +115,21 @@ class ReleaseDatabase:
                 self._register(resource, TableLoad(source.name, rows, column_stats(self.conn, resource, rows)))
 
     def finish(self) -> dict[str, TableLoad]:
-        """Indexes on foreign keys, full-text search, statistics for the query planner; then close."""
-        for table in self.loads:
-            resource = self.resources[table]
-            for column in single_column_foreign_keys(resource):
-                self.db[table].create_index([column[0]], if_not_exists=True)
-            searchable = searchable_columns(self.db, resource)
-            if searchable:
-                # Datasette finds <table>_fts and offers a search box on the table page.
-                self.db[table].enable_fts(searchable, tokenize="unicode61 remove_diacritics 2")
-        self.conn.execute("ANALYZE main")  # not the attached previous release, which is read-only
-        self.close()
+        """The tables are complete. Indexes on foreign keys, full-text search and statistics for the
+        query planner are then built on a connection of their own, in a background thread, while
+        publish reads the tables for downloads and the catalog; ``wait`` before using portal.db."""
+        self.conn.close()
+        background = ThreadPoolExecutor(max_workers=1)
+        self.indexing = background.submit(build_indexes, self.path, dict(self.resources))
+        background.shutdown(wait=False)  # the thread ends with its one job
         return self.loads
+
+    def wait(self) -> None:
+        """Until the indexes are built; then portal.db is one file again (no -wal beside it)."""
+        if self.indexing is not None:
+            self.indexing.result()
+        with closing(sqlite3.connect(self.path)) as conn:
+            conn.execute("PRAGMA journal_mode=DELETE")
 
     @staticmethod
     def _load_order(source: PackageSource) -> list[dict]:
@@ -129,7 +139,10 @@ class ReleaseDatabase:
             raise Unvouched("resources reference each other in a cycle") from error
 
     def close(self) -> None:
+        """Close, letting any index building finish first (its errors are ``wait``'s to report)."""
         self.conn.close()
+        if self.indexing is not None:
+            futures.wait([self.indexing])
 
     def savepoint(self):
         return Savepoint(self.conn)
@@ -162,6 +175,20 @@ class Savepoint:
             self.conn.execute("ROLLBACK TO package")
         self.conn.execute("RELEASE package")
         return False
+
+
+def build_indexes(db_path: Path, resources: dict[str, dict]) -> None:
+    with closing(sqlite3.connect(db_path)) as conn:
+        db = sqlite_utils.Database(conn)
+        for table, resource in resources.items():
+            for column in single_column_foreign_keys(resource):
+                db[table].create_index([column[0]], if_not_exists=True)
+            searchable = searchable_columns(db, resource)
+            if searchable:
+                # Datasette finds <table>_fts and offers a search box on the table page.
+                db[table].enable_fts(searchable, tokenize="unicode61 remove_diacritics 2")
+        conn.execute("ANALYZE")
+        conn.commit()
 
 
 def copy_table(conn: sqlite3.Connection, table: str) -> None:
