@@ -46,7 +46,6 @@ class Column:
     field: dict
     expression: str  # SQL turning the bound text ?N into the stored value, or a BLOB when not canonical
     stored_type: str  # typeof() of a canonical stored value
-    may_be_odd: bool  # some text may not be stored as stored_type (and has to be read by frictionless)
 
 
 def column_plan(field: dict, index: int, missing: list[str], key: bool = False) -> Column:
@@ -76,7 +75,7 @@ def column_plan(field: dict, index: int, missing: list[str], key: bool = False) 
     empty = blob if key else "NULL"
     expression = f"CASE WHEN {is_missing} THEN {empty} WHEN {test} THEN {value} ELSE {blob} END" if test != "1" \
         else f"CASE WHEN {is_missing} THEN {empty} ELSE {x} END"
-    return Column(field["name"], field, expression, stored, may_be_odd=test != "1" or kind == "number" or key)
+    return Column(field["name"], field, expression, stored)
 
 
 def sql_string(text: str) -> str:
@@ -92,12 +91,11 @@ class Extremes:
     """What one aggregate query tells about a column."""
 
     nulls: int
-    odd: int  # cells not stored as their type: non-canonical text to read with frictionless
     min: object
     max: object
-    min_length: int | None  # in characters, for text
-    max_length: int | None
-    formula_like: int  # text cells starting like a spreadsheet formula: = + - @ tab CR
+    max_bytes: int | None  # of free-form text (string-like columns)
+    formula_like: int  # string-like cells starting like a spreadsheet formula: = + - @ tab CR
+    odd: int = 0  # cells not stored as their type: non-canonical text to read with frictionless
 
 
 def insert_resource(conn: sqlite3.Connection, table: str, path: Path, resource: dict) -> list[Column]:
@@ -127,28 +125,33 @@ FORMULA_START_CODES = "61, 43, 45, 64, 9, 13"  # unicode() of = + - @ tab CR (ca
 
 
 def extremes(conn: sqlite3.Connection, table: str, columns: list[Column]) -> tuple[int, int, dict[str, Extremes]]:
-    """(rows, blank rows, per-column extremes) in one scan of the table."""
+    """(rows, blank rows, per-column extremes) in one scan of the table.
+
+    Odd cells need no aggregate of their own: SQLite sorts TEXT above numbers and BLOB above TEXT, so
+    a column holds some exactly when its max() is not of its stored type."""
     parts = []
     for c in columns:
         q = quoted(c.name)
-        text = c.stored_type == "text"
-        parts += [f"count(*) - count({q})",
-                  f"sum(typeof({q}) NOT IN ('null', '{c.stored_type}'))" if c.may_be_odd else "0",
-                  f"min({q})", f"max({q})", f"min(length({q}))" if text else "NULL",
-                  f"max(length({q}))" if text else "NULL",
-                  f"sum(unicode({q}) IN ({FORMULA_START_CODES}))" if text else "0"]
+        free_text = c.stored_type == "text" and c.field.get("type", "string") not in ("date", "datetime", "time")
+        parts += [f"count(*) - count({q})", f"min({q})", f"max({q})",
+                  f"max(length(CAST({q} AS BLOB)))" if free_text else "NULL",
+                  f"sum(unicode({q}) IN ({FORMULA_START_CODES}))" if free_text else "0"]
     blank = " AND ".join(f"{quoted(c.name)} IS NULL" for c in columns)
     row = conn.execute(f"SELECT count(*), sum({blank}), {', '.join(parts)} FROM {quoted(table)}").fetchone()
-    width = 7
+    width = 5
     found = {c.name: Extremes(*row[2 + i * width: 2 + (i + 1) * width]) for i, c in enumerate(columns)}
-    for values in found.values():
-        values.odd, values.formula_like = values.odd or 0, values.formula_like or 0
+    for c in columns:
+        values = found[c.name]
+        values.formula_like = values.formula_like or 0
+        if isinstance(values.max, bytes) or (isinstance(values.max, str) and c.stored_type != "text"):
+            values.odd = conn.execute(f"SELECT count(*) FROM {quoted(table)} "
+                                      f"WHERE typeof({quoted(c.name)}) NOT IN ('null', '{c.stored_type}')").fetchone()[0]
     return row[0], row[1] or 0, found
 
 
-def largest_cell_bytes(conn: sqlite3.Connection, table: str, column: str) -> int:
+def text_lengths(conn: sqlite3.Connection, table: str, column: str) -> tuple[int | None, int | None]:
     q = quoted(column)
-    return conn.execute(f"SELECT max(length(CAST({q} AS BLOB))) FROM {quoted(table)}").fetchone()[0] or 0
+    return conn.execute(f"SELECT min(length({q})), max(length({q})) FROM {quoted(table)}").fetchone()
 
 
 def read_odd_cells(conn: sqlite3.Connection, table: str, column: Column, missing: set[str]) -> None:
@@ -193,9 +196,7 @@ def check_constraints(conn: sqlite3.Connection, table: str, column: Column, foun
     kind = field.get("type", "string")
     if constraints.get("required") and found.nulls:
         raise Unvouched(f"{column.name}: missing required values")
-    # the csv module caps cells in characters; a UTF-8 character takes up to 4 bytes
-    if (found.max_length or 0) * 4 > scan.MAX_CELL_BYTES and \
-            largest_cell_bytes(conn, table, column.name) > scan.MAX_CELL_BYTES:
+    if (found.max_bytes or 0) > scan.MAX_CELL_BYTES:
         raise Unvouched(f"{column.name}: a cell over the size limit")
     if constraints.get("unique") and conn.execute(
             f"SELECT 1 FROM {quoted(table)} WHERE {q} IS NOT NULL GROUP BY {q} HAVING count(*) > 1 LIMIT 1").fetchone():
@@ -207,8 +208,9 @@ def check_constraints(conn: sqlite3.Connection, table: str, column: Column, foun
                 raise Unvouched(f"{column.name}: a value out of range")
     lengths = [k for k in ("minLength", "maxLength") if k in constraints]
     if lengths and kind == "string":
-        if found.min_length is not None and not (constraints.get("minLength", 0) <= found.min_length
-                                                 and found.max_length <= constraints.get("maxLength", found.max_length)):
+        shortest, longest = text_lengths(conn, table, column.name)
+        if shortest is not None and not (constraints.get("minLength", 0) <= shortest
+                                         and longest <= constraints.get("maxLength", longest)):
             raise Unvouched(f"{column.name}: a value of the wrong length")
     if any(k in constraints for k in VALUE_CONSTRAINTS) or kind in READER_CHECKED_TYPES or \
             (kind == "string" and field.get("format", "default") != "default") or (lengths and kind != "string"):
