@@ -30,10 +30,14 @@ def kelurahan_codes() -> list[str]:
 def generate(out: Path, rows: int, seed: int = 7) -> Path:
     datasets = out / "datasets"
     shutil.copytree(ROOT / "datasets/kode-wilayah-indonesia", datasets / "kode-wilayah-indonesia", dirs_exist_ok=True)
-    name = f"besar-{rows}"
-    folder = datasets / name
+    write_package(datasets / f"besar-{rows}", f"laporan_besar_{rows}", f"Data besar {rows}", rows, random.Random(seed))
+    return datasets
+
+
+def write_package(folder: Path, table: str, title: str, rows: int, rng: random.Random) -> None:
+    """One package: a ``rows``-row laporan table with a foreign key into kode-wilayah-indonesia."""
     (folder / "data").mkdir(parents=True, exist_ok=True)
-    rng, codes, start = random.Random(seed), kelurahan_codes(), datetime(2024, 1, 1)
+    codes, start = kelurahan_codes(), datetime(2024, 1, 1)
     with open(folder / "data" / "laporan.csv", "w", newline="", encoding="utf-8") as file:
         writer = csv.writer(file, lineterminator="\n")
         writer.writerow(["id", "waktu", "kategori", "kode_kelurahan", "status", "jumlah", "nilai", "keterangan"])
@@ -43,10 +47,10 @@ def generate(out: Path, rows: int, seed: int = 7) -> Path:
                              round(rng.uniform(0, 10_000), 2), " ".join(rng.choices(WORDS, k=rng.randrange(2, 9)))])
     field = lambda name, kind, **extra: {"name": name, "type": kind, "title": name, "description": name, **extra}  # noqa: E731
     descriptor = {
-        "name": name, "title": f"Data besar {rows} (Data sampel sintetis)", "description": "Benchmark.",
+        "name": folder.name, "title": f"{title} (Data sampel sintetis)", "description": "Benchmark.",
         "publisher": "diskominfo", "author": "diskominfo", "maintainer": "diskominfo", "themes": ["governance"],
         "licenses": [{"name": "CC0-1.0"}], "sample": True, "accrualPeriodicity": "daily", "accessRights": "terbuka",
-        "resources": [{"name": f"laporan_besar_{rows}", "path": "data/laporan.csv", "title": "Laporan", "schema": {
+        "resources": [{"name": table, "path": "data/laporan.csv", "title": "Laporan", "schema": {
             "fields": [field("id", "integer", constraints={"required": True}), field("waktu", "datetime"),
                        field("kategori", "string", constraints={"enum": CATEGORIES}),
                        field("kode_kelurahan", "string"), field("status", "string", constraints={"enum": STATUSES}),
@@ -57,7 +61,6 @@ def generate(out: Path, rows: int, seed: int = 7) -> Path:
                 "package": "kode-wilayah-indonesia", "resource": "kota_malang_kelurahan", "fields": ["kode"]}}]}}],
     }
     (folder / "datapackage.json").write_text(json.dumps(descriptor, indent=2))
-    return datasets
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Stage 2: validate packages with the portal's rules and with frictionless.
+"""Stage 2: validate packages with the portal's rules, then have their data read once by the release
+database (load.py), which validates while loading and hands to frictionless whatever it cannot vouch for.
 
 Returns, for every package, the problems found (none = valid) and which checks ran.
 """
