@@ -219,3 +219,17 @@ def test_an_integer_sqlite_cannot_hold_is_reported_with_its_row_and_field(tmp_pa
     validation = validate([read_package(datasets / NAME)], metadata)[NAME]
     assert [(i.code, i.row, i.field, i.cell) for i in validation.issues] == [
         ("portal-value-range", 3, "v", "99999999999999999999")]
+
+
+def test_tables_referencing_each_other_in_a_cycle_are_reported_not_crashed_on(tmp_path):
+    root = package(tmp_path / "datasets", V, "id,v\r\n1,1\r\n")
+    descriptor = json.loads((root / "datapackage.json").read_text())
+    first = descriptor["resources"][0]
+    second = {**json.loads(json.dumps(first)), "name": "uji_kedua"}
+    first["schema"]["foreignKeys"] = [{"fields": ["v"], "reference": {"resource": "uji_kedua", "fields": ["id"]}}]
+    second["schema"]["foreignKeys"] = [{"fields": ["v"], "reference": {"resource": "uji_cepat", "fields": ["id"]}}]
+    descriptor["resources"].append(second)
+    (root / "datapackage.json").write_text(json.dumps(descriptor))
+    metadata, _ = load_metadata(FIXTURE_METADATA)
+    validation = validate([read_package(root)], metadata)[NAME]
+    assert [(i.code, i.field) for i in validation.issues] == [("portal-foreign-key", "foreignKeys")]

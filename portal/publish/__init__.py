@@ -67,6 +67,8 @@ def publish(datasets_dir: Path, metadata_dir: Path, build_dir: Path,
                     database.copy_package(source.descriptor, previous_loads(live, source.name))
             log(f"validate and load {len(sources) - len(reused)} packages ({len(reused)} unchanged)")
             validations = validate(sources, metadata, skip=reused, database=database)
+            for name, reason in database.unvouched.items():
+                log(f"{name}: read cell by cell by frictionless ({reason})")
             for source in sources:  # an invalid package keeps what the live release has of it
                 kept = previous_release and (previous_release / "files" / source.name).is_dir()
                 if not validations[source.name].passed and kept and source.name not in reused:

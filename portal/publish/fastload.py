@@ -33,7 +33,6 @@ RANGE_CONSTRAINTS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum
 VALUE_CONSTRAINTS = ("enum", "pattern")
 READER_CHECKED_TYPES = frozenset({"geopoint", "geojson", "object", "array", "duration", "yearmonth"})
 MAX_CHECKED_VALUES = 100_000  # distinct values checked one by one, and non-canonical cells read one by one
-TEXT_TYPES = frozenset({"string", "date", "datetime", "time", "any"}) | READER_CHECKED_TYPES
 
 
 class Unvouched(Exception):
@@ -266,7 +265,3 @@ def fast_load(conn: sqlite3.Connection, resource: dict, path: Path, references: 
         check_foreign_key(conn, table, fields, target, target_fields)
     # a cell read by frictionless may have started with anything: let the downloads look at every cell
     return rows, found, bool(odd) or any(found[c.name].formula_like for c in columns)
-
-
-def key_fields(resource: dict) -> list[str]:
-    return normalize_key(resource["schema"].get("primaryKey"))

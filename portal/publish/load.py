@@ -24,7 +24,8 @@ from .report import Issue
 
 
 class LoadError(Exception):
-    """A value frictionless accepts but SQLite cannot store (an integer beyond 64 bits)."""
+    """What frictionless accepts but SQLite cannot hold: an integer beyond 64 bits, tables whose
+    foreign keys form a cycle."""
 
     def __init__(self, issue: Issue):
         super().__init__(issue.message)
@@ -64,7 +65,6 @@ class ReleaseDatabase:
             self.conn.execute("ATTACH DATABASE ? AS previous", [f"file:{previous_db}?mode=ro&immutable=1"])
         self.loads: dict[str, TableLoad] = {}
         self.field_types: dict[tuple[str, str], str] = {}  # (table, column) -> Table Schema type
-        self.formula_like: set[str] = set()  # packages with text cells starting like spreadsheet formulas
         self.unvouched: dict[str, str] = {}  # package -> why the fast path handed it to frictionless
         self.resources: dict[str, dict] = {}  # table -> resource descriptor
 
@@ -96,8 +96,6 @@ class ReleaseDatabase:
                                                           key_references(resource), types)
                     loaded[resource["name"]] = (resource, TableLoad(source.name, rows, self._stats(resource, rows, found),
                                                                     formula_like))
-                    if formula_like:
-                        self.formula_like.add(source.name)
         except Unvouched as reason:
             self.unvouched[source.name] = str(reason)
             return False
@@ -105,11 +103,21 @@ class ReleaseDatabase:
             self._register(resource, load)
         return True
 
+    def formula_like(self, source: PackageSource) -> bool:
+        """Whether loading saw, in some table of the package, text starting like a spreadsheet formula."""
+        return any(self.loads[r["name"]].formula_like for r in source.descriptor["resources"])
+
     def load_unchecked(self, source: PackageSource) -> None:
         """Load a package frictionless has passed, cell by cell with the portal's casters; raises
-        LoadError (and loads nothing) on a value SQLite cannot store."""
+        LoadError (and loads nothing) on what SQLite cannot hold."""
+        try:
+            order = in_load_order(source.descriptor["resources"])
+        except CycleError as error:
+            raise LoadError(Issue(str(source.descriptor_file), "portal-foreign-key",
+                                  "tables of this package reference each other in a cycle: SQLite needs the "
+                                  "referenced table first", field="foreignKeys")) from error
         with self.savepoint():
-            for resource in in_load_order(source.descriptor["resources"]):
+            for resource in order:
                 create_table(self.db, resource)
                 rows = insert_rows(self.db, source.resource_file(resource), resource)
                 self._register(resource, TableLoad(source.name, rows, column_stats(self.conn, resource, rows)))
@@ -192,6 +200,7 @@ def build_indexes(db_path: Path, resources: dict[str, dict]) -> None:
 
 
 def copy_table(conn: sqlite3.Connection, table: str) -> None:
+    """The table exactly as the previous release had it: same definition, rows and indexes."""
     definitions = conn.execute("select type, sql from previous.sqlite_master where tbl_name = ? and sql is not null "
                                "and type in ('table', 'index') order by type = 'index'", [table]).fetchall()
     for _, sql in definitions[:1]:

@@ -133,7 +133,7 @@ def check_and_load_data(readable: list[PackageSource], sources: list[PackageSour
         if name not in graph:
             continue  # a carried-over package, or one missing or invalid (reported by check_reference)
         if database.load_checked(source):
-            if name in database.formula_like:
+            if database.formula_like(source):
                 issues[name] += scan_data_files(source)  # only warnings remain: which cells look like formulas
             continue
         found = scan_data_files(source)
