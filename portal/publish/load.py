@@ -57,8 +57,6 @@ class ReleaseDatabase:
     def __init__(self, path: Path, previous_db: Path | None = None):
         self.path = path
         self.conn = sqlite3.connect(path, isolation_level=None)  # transactions are the savepoints below
-        # WAL: once loaded, the tables can be read (for downloads) while indexes are built (see finish)
-        self.conn.execute("PRAGMA journal_mode=WAL")
         self.db = sqlite_utils.Database(self.conn)
         self.indexing: Future | None = None
         if previous_db is not None and previous_db.is_file():
@@ -125,7 +123,9 @@ class ReleaseDatabase:
     def finish(self) -> dict[str, TableLoad]:
         """The tables are complete. Indexes on foreign keys, full-text search and statistics for the
         query planner are then built on a connection of their own, in a background thread, while
-        publish reads the tables for downloads and the catalog; ``wait`` before using portal.db."""
+        publish reads the tables for downloads and the catalog; ``wait`` before using portal.db.
+        WAL lets them read meanwhile (not used while loading: it would write every page twice)."""
+        self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.close()
         background = ThreadPoolExecutor(max_workers=1)
         self.indexing = background.submit(build_indexes, self.path, dict(self.resources))
