@@ -8,6 +8,8 @@ import zipfile
 import frictionless
 import openpyxl
 
+from portal.publish import downloads
+
 from .conftest import FIXTURE_DATASETS
 
 BOM = b"\xef\xbb\xbf"
@@ -94,3 +96,23 @@ def test_large_tables_get_no_xlsx(tmp_path, monkeypatch):
     assert client.get("/download/layanan-mini/pengaduan_mini.excel.csv").status_code == 200
     assert client.get("/download/wilayah-mini/kecamatan_mini.xlsx").status_code == 200
     assert "/download/layanan-mini/pengaduan_mini.xlsx" not in links(parse(client.get("/dataset/layanan-mini")))
+
+
+def test_xlsx_written_by_worker_processes_equal_those_written_in_process(published_build, tmp_path, monkeypatch):
+    live = published_build / "current"
+    descriptors = {name: json.loads((live / "files" / name / "datapackage.json").read_text())
+                   for name in ("layanan-mini", "wilayah-mini")}
+    jobs = {mode: [downloads.XlsxJob(live / "portal.db", d, r, tmp_path / mode / f"{r['name']}.xlsx", 5)
+                   for d in descriptors.values() for r in d["resources"]] for mode in ("workers", "inline")}
+    for mode, minimum in (("workers", 0), ("inline", 10 ** 9)):
+        (tmp_path / mode).mkdir()
+        monkeypatch.setattr(downloads, "XLSX_PARALLEL_MIN_ROWS", minimum)
+        downloads.write_xlsx_files(jobs[mode])
+
+    def sheets(path):
+        book = openpyxl.load_workbook(path)
+        return {name: list(book[name].values) for name in book.sheetnames}
+
+    assert len(jobs["workers"]) == 3
+    for made, expected in zip(jobs["workers"], jobs["inline"]):
+        assert sheets(made.path) == sheets(expected.path)

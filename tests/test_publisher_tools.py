@@ -104,6 +104,17 @@ def table_digests(build):
     return {t: conn.execute(f'select * from "{t}" order by rowid').fetchall() for t in tables}
 
 
+def full_text_search(build):
+    """Every full-text index checked against its table (FTS5 integrity-check), and a search in each."""
+    conn = sqlite3.connect(releases_dir(build) / current_release_id(build) / "portal.db")
+    found = {}
+    for (index,) in conn.execute("select name from sqlite_master where sql like 'CREATE VIRTUAL TABLE%fts5%'"):
+        conn.execute(f"insert into {index}({index}) values ('integrity-check')")  # raises when they differ
+        found[index] = conn.execute(f"select rowid from {index} where {index} match 'a*' order by rowid").fetchall()
+    conn.close()
+    return found
+
+
 def comparable(build):
     catalog = Catalog.load(releases_dir(build) / current_release_id(build) / "catalog.json").to_dict()
     for dataset in catalog["datasets"]:
@@ -131,6 +142,7 @@ def test_incremental_publish_reuses_unchanged_packages_and_matches_a_full_publis
     publish(datasets, FIXTURE_METADATA, full)
     assert table_digests(incremental) == table_digests(full)
     assert comparable(incremental) == comparable(full)
+    assert full_text_search(incremental) == full_text_search(full) != {}
     forced = publish(datasets, FIXTURE_METADATA, incremental, full=True)
     assert not any(o.reused_from for o in forced.datasets)
 

@@ -9,7 +9,11 @@ import json
 import os
 import shutil
 import sqlite3
+import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -20,20 +24,33 @@ from .release import write_zip
 
 BOM = b"\xef\xbb\xbf"
 XLSX_MAX_ROWS = 1_048_575  # Excel's limit, less the header row
-# openpyxl writes about 15,000 rows/s: two thirds of publishing a 200,000-row table (bench/RESULTS.md).
+# openpyxl writes about 18,000 rows/s: two thirds of publishing a 200,000-row table (bench/RESULTS.md).
 # Larger tables get CSV for Excel, JSON and the original CSV, but no XLSX.
 XLSX_BUILD_MAX_ROWS = 100_000
+# From this many rows in all, the XLSX files are written by one process per core (see write_xlsx_files).
+XLSX_PARALLEL_MIN_ROWS = 20_000
+
+
+@dataclass
+class XlsxJob:
+    db_path: Path
+    descriptor: dict
+    resource: dict
+    path: Path
+    rows: int
 
 
 def build_downloads(staging: Path, package_name: str, package_folder: Path, descriptor: dict,
-                    conn: sqlite3.Connection, formula_like: dict[str, bool | None]) -> None:
-    """``formula_like``: per table, whether loading saw text cells starting like a formula (None: unknown)."""
+                    conn: sqlite3.Connection, formula_like: dict[str, bool | None]) -> list[XlsxJob]:
+    """Every download of a package but its XLSX files, which are returned for write_xlsx_files.
+    ``formula_like``: per table, whether loading saw text cells starting like a formula (None: unknown)."""
     target = staging / "downloads" / package_name
     target.mkdir(parents=True, exist_ok=True)
     extra = {"README.md": readme(descriptor).encode("utf-8")}
     if cross_package_keys(descriptor):
         extra["datapackage.json"] = standalone_descriptor(descriptor)
     # zlib lets go of the GIL: the zip compresses on the second core while the other formats are written
+    xlsx = []
     with ThreadPoolExecutor(max_workers=1) as background:
         zipped = background.submit(write_zip, package_folder, staging / "downloads" / f"{package_name}.zip",
                                    package_name, extra=extra)
@@ -45,8 +62,34 @@ def build_downloads(staging: Path, package_name: str, package_folder: Path, desc
             write_json_rows(conn, name, columns, target / f"{name}.json")
             rows = conn.execute(f"select count(*) from {quoted(name)}").fetchone()[0]
             if rows <= XLSX_BUILD_MAX_ROWS:
-                write_xlsx(conn, descriptor, resource, target / f"{name}.xlsx")
+                xlsx.append(XlsxJob(staging / "portal.db", descriptor, resource, target / f"{name}.xlsx", rows))
         zipped.result()
+    return xlsx
+
+
+def write_xlsx_files(jobs: list[XlsxJob]) -> None:
+    """openpyxl is pure Python, so many rows are worth a process per core. They are plain child
+    processes (``python -m portal.publish.xlsx_worker``), not multiprocessing: forking a process that holds
+    threads (the database's indexing thread) is unsafe, and spawning re-runs the caller's main module."""
+    cores = os.cpu_count() or 1
+    if cores < 2 or len(jobs) < 2 or sum(job.rows for job in jobs) < XLSX_PARALLEL_MIN_ROWS:
+        for job in jobs:
+            write_xlsx_job(job)
+        return
+    shares: list[list[XlsxJob]] = [[] for _ in range(min(cores, len(jobs)))]
+    for job in sorted(jobs, key=lambda job: -job.rows):  # the largest first, each to the lightest share
+        min(shares, key=lambda share: sum(j.rows for j in share)).append(job)
+    workers = [subprocess.Popen([sys.executable, "-m", "portal.publish.xlsx_worker"], stdin=subprocess.PIPE) for _ in shares]
+    for worker, share in zip(workers, shares):
+        worker.stdin.write(json.dumps([asdict(job) for job in share], default=str).encode())
+        worker.stdin.close()
+    if any(worker.wait() for worker in workers):
+        raise RuntimeError("a process writing XLSX downloads failed (its error is above)")
+
+
+def write_xlsx_job(job: XlsxJob) -> None:
+    with closing(sqlite3.connect(f"file:{job.db_path}?mode=ro", uri=True)) as conn:
+        write_xlsx(conn, job.descriptor, job.resource, Path(job.path))
 
 
 def write_excel_csv(source: Path, resource: dict, path: Path, formula_like: bool | None = None) -> None:
@@ -188,3 +231,4 @@ The SHA-256 of every file is listed on the dataset page and in the portal releas
 
 def quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
+

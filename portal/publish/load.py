@@ -65,6 +65,7 @@ class ReleaseDatabase:
         self.field_types: dict[tuple[str, str], str] = {}  # (table, column) -> Table Schema type
         self.unvouched: dict[str, str] = {}  # package -> why the fast path handed it to frictionless
         self.resources: dict[str, dict] = {}  # table -> resource descriptor
+        self.copied: set[str] = set()  # tables copied with their indexes and full-text index
 
     def copy_package(self, descriptor: dict, loads: dict[str, TableLoad]) -> None:
         """A package's tables exactly as the previous release had them (same rows and indexes)."""
@@ -72,6 +73,7 @@ class ReleaseDatabase:
             for resource in descriptor["resources"]:
                 copy_table(self.conn, resource["name"])
                 self._register(resource, loads[resource["name"]])
+                self.copied.add(resource["name"])
 
     def load_checked(self, source: PackageSource) -> bool:
         """Validate and load every resource of the package in one pass; False (and nothing loaded)
@@ -128,7 +130,8 @@ class ReleaseDatabase:
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.close()
         background = ThreadPoolExecutor(max_workers=1)
-        self.indexing = background.submit(build_indexes, self.path, dict(self.resources))
+        self.indexing = background.submit(build_indexes, self.path,
+                                          {t: r for t, r in self.resources.items() if t not in self.copied})
         background.shutdown(wait=False)  # the thread ends with its one job
         return self.loads
 
@@ -186,6 +189,7 @@ class Savepoint:
 
 
 def build_indexes(db_path: Path, resources: dict[str, dict]) -> None:
+    """Foreign-key indexes and full-text search for the loaded ``resources``; statistics for all tables."""
     with closing(sqlite3.connect(db_path)) as conn:
         db = sqlite_utils.Database(conn)
         for table, resource in resources.items():
@@ -200,7 +204,8 @@ def build_indexes(db_path: Path, resources: dict[str, dict]) -> None:
 
 
 def copy_table(conn: sqlite3.Connection, table: str) -> None:
-    """The table exactly as the previous release had it: same definition, rows and indexes."""
+    """The table exactly as the previous release had it: same definition, rows, indexes and full-text
+    index (its FTS5 shadow tables are copied as they are, instead of tokenizing every row again)."""
     definitions = conn.execute("select type, sql from previous.sqlite_master where tbl_name = ? and sql is not null "
                                "and type in ('table', 'index') order by type = 'index'", [table]).fetchall()
     for _, sql in definitions[:1]:
@@ -208,6 +213,14 @@ def copy_table(conn: sqlite3.Connection, table: str) -> None:
     conn.execute(f'insert into main."{table}" select * from previous."{table}"')
     for _, sql in definitions[1:]:
         conn.execute(sql)
+    search = conn.execute("select sql from previous.sqlite_master where name = ?", [f"{table}_fts"]).fetchone()
+    if search:
+        conn.execute(search[0])  # creates FTS5's shadow tables
+        shadows = [f"{table}_fts_{part}" for part in ("data", "idx", "content", "docsize", "config")]
+        for (shadow,) in conn.execute("select name from main.sqlite_master where type = 'table' and name in "
+                                      "(?, ?, ?, ?, ?)", shadows).fetchall():
+            conn.execute(f'delete from main."{shadow}"')
+            conn.execute(f'insert into main."{shadow}" select * from previous."{shadow}"')
 
 
 def in_load_order(resources: list[dict]) -> list[dict]:
