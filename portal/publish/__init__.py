@@ -166,7 +166,7 @@ def write_release(build_dir: Path, staging: Path, previous_release: Path | None,
                   log: Callable[[str], None], metadata_dir: Path) -> Catalog:
     """Everything else in the release folder: zips, catalog with history, Datasette metadata, manifest.
     portal.db is read meanwhile, while ``database`` still builds its indexes."""
-    files = hash_files(staging, under="files")
+    files = hash_files(staging, under="files", previous=previous_release)
     log("build downloads")
     conn = sqlite3.connect(f"file:{staging / 'portal.db'}?mode=ro", uri=True)
     xlsx = []
@@ -181,7 +181,7 @@ def write_release(build_dir: Path, staging: Path, previous_release: Path | None,
     finally:
         conn.close()
     write_xlsx_files(xlsx)
-    files.update(hash_files(staging, under="downloads"))
+    files.update(hash_files(staging, under="downloads", previous=previous_release))
     store_objects(build_dir, staging, files)
     log("describe")
     outcomes = {outcome.name: outcome for outcome in report.datasets}
@@ -205,8 +205,8 @@ def write_release(build_dir: Path, staging: Path, previous_release: Path | None,
 
 
 def previous_loads(live: Catalog, name: str) -> dict[str, TableLoad]:
-    """Row counts and column stats of a package's tables in the live release."""
-    return {r.name: TableLoad(name, r.rows, {f.name: f.stats for f in r.fields if f.stats})
+    """Row counts, column stats and charts of a package's tables in the live release."""
+    return {r.name: TableLoad(name, r.rows, {f.name: f.stats for f in r.fields if f.stats}, charts=r.charts)
             for r in live.dataset(name).resources}
 
 

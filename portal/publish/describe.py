@@ -127,7 +127,8 @@ def describe_resource(package_name: str, resource: dict, load: TableLoad, file: 
         fields=fields,
         primary_key=normalize_key(schema.get("primaryKey")),
         foreign_keys=keys,
-        charts=[compute_chart(conn, resource["name"], plan, types) for plan in plan_charts(resource, load.stats, load.rows, conn)],
+        charts=load.charts if load.charts is not None else
+        [compute_chart(conn, resource["name"], plan, types) for plan in plan_charts(resource, load.stats, load.rows, conn)],
         downloads={fmt.key: files[path] for fmt in GENERATED
                    if (path := f"downloads/{package_name}/{resource['name']}{fmt.suffix}") in files},
         geo=find_geo(resource),

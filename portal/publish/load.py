@@ -47,6 +47,7 @@ class TableLoad:
     rows: int = 0
     stats: dict[str, ColumnStats] = field(default_factory=dict)
     formula_like: bool | None = None  # some text cell starts like a spreadsheet formula (None: not known)
+    charts: list | None = None  # a carried-over table's charts (catalog ChartInfo); None: compute them
 
 
 class ReleaseDatabase:

@@ -140,16 +140,32 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def hash_files(release_dir: Path, names: tuple[str, ...] = (), under: str = "") -> dict[str, FileInfo]:
+def hash_files(release_dir: Path, names: tuple[str, ...] = (), under: str = "",
+               previous: Path | None = None) -> dict[str, FileInfo]:
     """FileInfo of every file in the release (or just ``names``, or the files ``under`` a folder),
-    keyed by path relative to the release."""
+    keyed by path relative to the release. A file that is a hard link to the same file of the
+    ``previous`` release (an unchanged package) keeps the sha256 that release's manifest gives it:
+    objects are never edited in place (store_objects)."""
+    known = manifest_files(previous) if previous else {}
     files = {}
     paths = [release_dir / name for name in names] if names else (release_dir / under).rglob("*")
     for path in sorted(p for p in paths if p.is_file()):
         relative = path.relative_to(release_dir).as_posix()
-        if relative not in (MANIFEST, CHECKSUMS):
-            files[relative] = FileInfo(path=relative, bytes=path.stat().st_size, sha256=sha256_file(path))
+        if relative in (MANIFEST, CHECKSUMS):
+            continue
+        info = known.get(relative)
+        if info is None or not os.path.samefile(previous / relative, path):
+            info = FileInfo(path=relative, bytes=path.stat().st_size, sha256=sha256_file(path))
+        files[relative] = info
     return files
+
+
+def manifest_files(release_dir: Path) -> dict[str, FileInfo]:
+    try:
+        listed = json.loads((release_dir / MANIFEST).read_text(encoding="utf-8"))["files"]
+    except (OSError, ValueError, KeyError):
+        return {}
+    return {path: FileInfo(path, entry["bytes"], entry["sha256"]) for path, entry in listed.items()}
 
 
 def store_objects(build_dir: Path, release_dir: Path, files: dict[str, FileInfo],
