@@ -2,6 +2,7 @@
 
 import csv
 import io
+from urllib.parse import urljoin
 
 import pytest
 
@@ -52,6 +53,14 @@ def test_table_page_shows_portal_metadata(asgi_client):
     assert "Pengaduan — Layanan mini (Data sampel sintetis)" in body
     assert "Data sampel sintetis — bukan fakta" in body
     assert "Biaya penanganan (satuan: rupiah)" in body
+
+
+def test_table_page_links_to_the_whole_table_as_a_prebuilt_download(asgi_client):
+    # Datasette's own CSV export stops at PORTAL_MAX_CSV_MB; the prebuilt file is the whole table
+    link = parse(asgi_client.get("/sql/portal/pengaduan_mini")).css_first('a[data-part="full-csv"]')
+    target = urljoin("/sql/portal/pengaduan_mini", link.attributes["href"])
+    assert target == "/download/layanan-mini/pengaduan_mini.csv"
+    assert asgi_client.get(target).status_code == 200
 
 
 def test_unknown_urls_are_404_not_500(asgi_client, capsys):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import sqlite3
+from html import escape
+from urllib.parse import quote
 from pathlib import Path
 
 import frictionless
@@ -152,7 +154,7 @@ def datasette_metadata(catalog: Catalog) -> dict:
                 description = "[Data sampel sintetis — bukan fakta tentang Kota Malang] " + description
             tables[resource.name] = {
                 "title": f"{resource.title or resource.name} — {dataset.title}",
-                "description": description,
+                "description_html": table_description_html(description, dataset.name, resource.name),
                 "license": license.get("title") or license.get("name", ""),
                 "license_url": license.get("path", ""),
                 "source": source.get("title", ""),
@@ -172,6 +174,14 @@ def datasette_metadata(catalog: Catalog) -> dict:
         "description": catalog.portal.get("description", ""),
         "databases": {"portal": {"tables": tables, "queries": queries}},
     }
+
+
+def table_description_html(description: str, dataset: str, table: str) -> str:
+    """The description, then links to the dataset page and to the whole table as a prebuilt CSV:
+    Datasette's own CSV export stops at PORTAL_MAX_CSV_MB. Relative links, from /sql/portal/<table>."""
+    return (f"<p>{escape(description)}</p><p><a href=\"../../dataset/{quote(dataset)}\">Halaman dataset / dataset "
+            f"page</a> · <a href=\"../../download/{quote(dataset)}/{quote(table)}.csv\" data-part=\"full-csv\">"
+            "Unduh seluruh tabel (CSV, dengan checksum) / download the whole table</a></p>")
 
 
 def label_column(resource: ResourceInfo) -> str | None:
