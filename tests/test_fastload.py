@@ -30,16 +30,16 @@ from .conftest import FIXTURE_METADATA
 NAME = "uji-cepat"
 
 
-def package(folder: Path, fields: list[dict], csv_text: str, **schema) -> Path:
-    """A one-table package ``uji_cepat`` with an integer primary key ``id`` before ``fields``."""
-    root = folder / NAME
+def package(folder: Path, fields: list[dict], csv_text: str, name: str = NAME, **schema) -> Path:
+    """A one-table package (``uji_cepat`` for uji-cepat) with an integer primary key ``id`` before ``fields``."""
+    root = folder / name
     (root / "data").mkdir(parents=True, exist_ok=True)
     (root / "data" / "t.csv").write_text(csv_text, encoding="utf-8", newline="")
     descriptor = {
-        "name": NAME, "title": "Uji", "description": "Uji pemuat cepat.", "publisher": "diskominfo",
+        "name": name, "title": "Uji", "description": "Uji pemuat cepat.", "publisher": "diskominfo",
         "author": "diskominfo", "maintainer": "diskominfo", "themes": ["governance"],
         "licenses": [{"name": "CC0-1.0"}], "sample": True, "accrualPeriodicity": "once", "accessRights": "terbuka",
-        "resources": [{"name": "uji_cepat", "path": "data/t.csv", "format": "csv",
+        "resources": [{"name": name.replace("-", "_"), "path": "data/t.csv", "format": "csv",
                        "schema": {"fields": [{"name": "id", "type": "integer"}, *fields], "primaryKey": ["id"],
                                   **schema}}],
     }
@@ -233,3 +233,26 @@ def test_tables_referencing_each_other_in_a_cycle_are_reported_not_crashed_on(tm
     metadata, _ = load_metadata(FIXTURE_METADATA)
     validation = validate([read_package(root)], metadata)[NAME]
     assert [(i.code, i.field) for i in validation.issues] == [("portal-foreign-key", "foreignKeys")]
+
+
+def test_packages_referencing_each_other_in_a_cycle_fail_and_the_others_load(tmp_path):
+    datasets = tmp_path / "datasets"
+
+    def points_at(other: str) -> dict:
+        return {"foreignKeys": [{"fields": ["v"], "reference": {
+            "package": other, "resource": other.replace("-", "_"), "fields": ["id"]}}]}
+
+    package(datasets, V, "id,v\r\n1,1\r\n", name="uji-a", **points_at("uji-b"))
+    package(datasets, V, "id,v\r\n1,1\r\n", name="uji-b", **points_at("uji-a"))
+    package(datasets, V, "id,v\r\n1,1\r\n", name="uji-c")
+    metadata, _ = load_metadata(FIXTURE_METADATA)
+    database = ReleaseDatabase(tmp_path / "check.db")
+    try:
+        validations = validate([read_package(datasets / n) for n in ("uji-a", "uji-b", "uji-c")], metadata,
+                               database=database)
+    finally:
+        database.close()
+    assert [(i.code, i.message) for i in validations["uji-a"].issues] == [
+        ("portal-foreign-key", "packages reference each other in a cycle")]
+    assert not validations["uji-b"].passed and validations["uji-c"].passed
+    assert set(database.loads) == {"uji_c"}

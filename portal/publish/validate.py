@@ -119,16 +119,8 @@ def check_and_load_data(readable: list[PackageSource], sources: list[PackageSour
     every problem (one run reports every bad row) and a package with none loads cell by cell."""
     by_name = {s.name: s for s in sources}
     graph = {s.name: {fk["reference"]["package"] for _, fk in cross_package_keys(s.descriptor)} for s in readable}
-    try:
-        order = list(TopologicalSorter(graph).static_order())
-    except CycleError as error:
-        for name in error.args[1]:
-            if name in graph:
-                issues[name].append(Issue(str(by_name[name].descriptor_file), "portal-foreign-key",
-                                          "packages reference each other in a cycle", field="foreignKeys"))
-        return
     key_cache: dict[tuple, set] = {}
-    for name in order:
+    for name in references_first(graph, by_name, issues):
         source = by_name.get(name)
         if name not in graph:
             continue  # a carried-over package, or one missing or invalid (reported by check_reference)
@@ -147,6 +139,21 @@ def check_and_load_data(readable: list[PackageSource], sources: list[PackageSour
             except LoadError as error:
                 found.append(error.issue)
         issues[name] += found
+
+
+def references_first(graph: dict[str, set[str]], by_name: dict[str, PackageSource],
+                     issues: dict[str, list[Issue]]) -> list[str]:
+    """Package names, each after the packages it references. Packages referencing each other in a
+    cycle get an issue and are left out (and so is, later, whatever references them)."""
+    graph = dict(graph)
+    while True:
+        try:
+            return [name for name in TopologicalSorter(graph).static_order() if name in graph]
+        except CycleError as error:
+            for name in set(error.args[1]) & graph.keys():
+                issues[name].append(Issue(str(by_name[name].descriptor_file), "portal-foreign-key",
+                                          "packages reference each other in a cycle", field="foreignKeys"))
+                del graph[name]
 
 
 def check_portal_rules(source: PackageSource, metadata: PortalMetadata) -> list[Issue]:
