@@ -79,12 +79,19 @@ def write_xlsx_files(jobs: list[XlsxJob]) -> None:
     shares: list[list[XlsxJob]] = [[] for _ in range(min(cores, len(jobs)))]
     for job in sorted(jobs, key=lambda job: -job.rows):  # the largest first, each to the lightest share
         min(shares, key=lambda share: sum(j.rows for j in share)).append(job)
-    workers = [subprocess.Popen([sys.executable, "-m", "portal.publish.xlsx_worker"], stdin=subprocess.PIPE) for _ in shares]
-    for worker, share in zip(workers, shares):
-        worker.stdin.write(json.dumps([asdict(job) for job in share], default=str).encode())
-        worker.stdin.close()
-    if any(worker.wait() for worker in workers):
-        raise RuntimeError("a process writing XLSX downloads failed (its error is above)")
+    command = [sys.executable, "-m", "portal.publish.xlsx_worker"]
+    workers = [subprocess.Popen(command, stdin=subprocess.PIPE) for _ in shares]
+    try:
+        for worker, share in zip(workers, shares):
+            worker.stdin.write(json.dumps([asdict(job) for job in share], default=str).encode())
+            worker.stdin.close()
+        if any(worker.wait() for worker in workers):
+            raise RuntimeError("a process writing XLSX downloads failed (its error is above)")
+    finally:  # an interrupted publish removes its staging folder: nothing may go on writing into it
+        for worker in workers:
+            if worker.poll() is None:
+                worker.kill()
+                worker.wait()
 
 
 def write_xlsx_job(job: XlsxJob) -> None:
