@@ -8,7 +8,7 @@ import csv
 import sqlite3
 from concurrent import futures
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import closing
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
@@ -63,7 +63,6 @@ class ReleaseDatabase:
         if previous_db is not None and previous_db.is_file():
             self.conn.execute("ATTACH DATABASE ? AS previous", [f"file:{previous_db}?mode=ro&immutable=1"])
         self.loads: dict[str, TableLoad] = {}
-        self.field_types: dict[tuple[str, str], str] = {}  # (table, column) -> Table Schema type
         self.unvouched: dict[str, str] = {}  # package -> why the fast path handed it to frictionless
         self.resources: dict[str, dict] = {}  # table -> resource descriptor
         self.copied: set[str] = set()  # tables copied with their indexes and full-text index
@@ -85,7 +84,7 @@ class ReleaseDatabase:
         if missing:
             self.unvouched[source.name] = f"referenced tables not loaded: {', '.join(sorted(missing))}"
             return False
-        types = {**self.field_types, **{k: v for r in source.descriptor["resources"] for k, v in self._types_of(r).items()}}
+        types = field_types([*self.resources.values(), *source.descriptor["resources"]])
         try:
             with self.savepoint():
                 for resource in self._load_order(source):
@@ -156,37 +155,30 @@ class ReleaseDatabase:
         if self.indexing is not None:
             futures.wait([self.indexing])
 
+    @contextmanager
     def savepoint(self):
-        return Savepoint(self.conn)
+        """SAVEPOINT ... RELEASE, or ROLLBACK TO first on an exception (which propagates)."""
+        self.conn.execute("SAVEPOINT package")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK TO package")
+            raise
+        finally:
+            self.conn.execute("RELEASE package")
 
     def _register(self, resource: dict, load: TableLoad) -> None:
         self.loads[resource["name"]] = load
         self.resources[resource["name"]] = resource
-        self.field_types.update(self._types_of(resource))
-
-    @staticmethod
-    def _types_of(resource: dict) -> dict[tuple[str, str], str]:
-        return {(resource["name"], f["name"]): f.get("type", "string") for f in resource["schema"]["fields"]}
 
     def _stats(self, resource: dict, rows: int, found: dict[str, Extremes]) -> dict[str, ColumnStats]:
         distinct = distinct_counts(self.conn, resource, rows)
         return {name: ColumnStats(e.nulls, distinct[name], e.min, e.max) for name, e in found.items()}
 
 
-class Savepoint:
-    """SAVEPOINT ... RELEASE, or ROLLBACK TO on an exception (which propagates)."""
-
-    def __init__(self, conn: sqlite3.Connection):
-        self.conn = conn
-
-    def __enter__(self):
-        self.conn.execute("SAVEPOINT package")
-
-    def __exit__(self, kind, error, traceback):
-        if kind is not None:
-            self.conn.execute("ROLLBACK TO package")
-        self.conn.execute("RELEASE package")
-        return False
+def field_types(resources: list[dict]) -> dict[tuple[str, str], str]:
+    """(table, column) -> Table Schema type, to compare the two sides of a foreign key."""
+    return {(r["name"], f["name"]): f.get("type", "string") for r in resources for f in r["schema"]["fields"]}
 
 
 def build_indexes(db_path: Path, resources: dict[str, dict]) -> None:
