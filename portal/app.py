@@ -6,23 +6,27 @@ except the URL prefix it lives under.
 
 from __future__ import annotations
 
-import datetime
 from pathlib import Path
 
 from flask import Flask, current_app, g, has_request_context, render_template, request, url_for
-from flask_babel import Babel, format_decimal, get_locale
+from flask_babel import Babel, get_locale
 
 from .config import resolve_settings
+from .formatting import format_filesize, format_number
 from .store import ReleaseStore
+from .urls import DATABASE_NAME, SQL_PREFIX, canonical_environ, parse_base_url
 
-SQL_PREFIX = "/sql"
-DATABASE_NAME = "portal"
 LANGUAGES = ("id", "en")
 
 
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__)
     app.config.update(resolve_settings(config))
+    base_url = parse_base_url(app.config["BASE_URL"])
+    app.config["BASE_URL"] = base_url.origin
+    wsgi_app = app.wsgi_app
+    # Every URL Flask builds (url_for(_external=True), redirects) names the configured base URL.
+    app.wsgi_app = lambda environ, start_response: wsgi_app(canonical_environ(environ, base_url), start_response)
     app.extensions["release_store"] = ReleaseStore(Path(app.config["BUILD_DIR"]), verify=app.config["VERIFY_RELEASES"])
     Babel(app, locale_selector=select_locale)
 
@@ -97,38 +101,6 @@ def create_app(config: dict | None = None) -> Flask:
     return app
 
 
-def today() -> datetime.date:
-    """Today, unless the TODAY setting fixes it (tests, reproducible pages)."""
-    fixed = current_app.config.get("TODAY")
-    return datetime.date.fromisoformat(fixed) if fixed else datetime.date.today()
-
-
 def select_locale() -> str:
     asked = request.args.get("lang")
     return asked if asked in LANGUAGES else current_app.config["BABEL_DEFAULT_LOCALE"]
-
-
-def format_number(value) -> str:
-    """Numbers in the reader's convention (1.234,5 in Indonesian)."""
-    if value is None or value == "":
-        return ""
-    try:
-        return format_decimal(value)
-    except (TypeError, ValueError):
-        return str(value)
-
-
-def format_filesize(size: int | None) -> str:
-    if size is None:
-        return ""
-    if size < 1024:
-        return f"{size} B"
-    for unit in ("KB", "MB", "GB"):
-        size /= 1024
-        if size < 1024 or unit == "GB":
-            return f"{format_number(round(size, 1))} {unit}"
-
-
-def table_url(table: str, suffix: str = "") -> str:
-    return f"{SQL_PREFIX}/{DATABASE_NAME}/{table}{suffix}"
-

@@ -13,8 +13,9 @@ import re
 
 from a2wsgi import WSGIMiddleware
 
-from .app import SQL_PREFIX, create_app
+from .app import create_app
 from .sql import DatasettePool
+from .urls import SQL_PREFIX, TrustedProxies, canonical_scope, parse_base_url
 
 
 class PortalApplication:
@@ -24,10 +25,16 @@ class PortalApplication:
         self.pages = WSGIMiddleware(flask_app)
         self.sql = DatasettePool(flask_app.config)
         self.adhoc = AdHocSqlGate(flask_app.config["ADHOC_SQL_PER_CLIENT"], flask_app.config["ADHOC_SQL_TOTAL"])
+        self.base_url = parse_base_url(flask_app.config["BASE_URL"])
+        self.proxies = TrustedProxies(flask_app.config["TRUSTED_PROXIES"])
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "lifespan":
             return await self.lifespan(receive, send)
+        # Who is asking comes from the connection (or a trusted proxy); which host was asked
+        # for is always the configured base URL, whatever the Host header says.
+        peer = (self.proxies.client(scope), (scope.get("client") or ("", 0))[1])
+        scope = dict(canonical_scope(scope, self.base_url), client=peer)
         path = scope.get("path", "")
         send = with_security_headers(send, scope)
         if scope["type"] == "http" and has_line_breaks(scope) and not path.startswith(SQL_PREFIX):

@@ -254,6 +254,7 @@ class Publisher:
     url: str = ""
     kind: str = "opd"  # opd: a Kota Malang perangkat daerah; external: another producer
     contact_url: str = ""
+    email: str = ""  # contact address (CKAN author_email / maintainer_email, DCAT vcard:hasEmail)
 
 
 @dataclass
@@ -262,6 +263,19 @@ class License:
     title: str
     url: str = ""
     open: bool = True
+    ckan_id: str = ""  # its id in CKAN's licence register (portal/ckan/licenses.py)
+
+
+@dataclass
+class Place:
+    """An area a dataset covers, by its Kemendagri kode wilayah, with its outline (metadata/wilayah.geojson)."""
+
+    code: str
+    name: str
+    geometry: dict  # GeoJSON geometry, longitude/latitude (WGS 84)
+    bbox: list[float] = field(default_factory=list)  # west, south, east, north
+    centroid: list[float] = field(default_factory=list)  # longitude, latitude
+    source: str = ""  # where the outline comes from, with its licence
 
 
 @dataclass
@@ -300,6 +314,7 @@ class Catalog:
     database: FileInfo | None = None
     releases: list[ReleaseEntry] = field(default_factory=list)  # newest first
     key_figures: list[KeyFigure] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)
     version: int = CATALOG_VERSION
 
     def dataset(self, name: str) -> DatasetInfo | None:
@@ -313,6 +328,9 @@ class Catalog:
 
     def license(self, license_id: str) -> License | None:
         return next((lic for lic in self.licenses if lic.id == license_id), None)
+
+    def place(self, code: str) -> Place | None:
+        return next((p for p in self.places if p.code == code), None)
 
     def datasets_of_theme(self, theme_id: str) -> list[DatasetInfo]:
         return [d for d in self.datasets if theme_id in d.themes]

@@ -20,6 +20,7 @@ from .publish.release import PublishLocked
 from .publish.validate import validate
 from .scaffold import ScaffoldError, placeholders, scaffold
 from .store import ReleaseStore
+from .urls import parse_base_url
 
 datasets_option = click.option("--datasets", "datasets_dir", default="datasets", show_default=True,
                                type=click.Path(file_okay=False, path_type=Path), help="Folder of data packages.")
@@ -148,6 +149,13 @@ def serve(build_dir: Path, datasets_dir: Path, metadata_dir: Path, host: str, po
         if report.release_id is None:
             sys.exit(1)
     os.environ["PORTAL_BUILD_DIR"] = str(build_dir.resolve())  # read by every worker process
+    # Links name this server unless the public address is configured (behind a proxy it must be).
+    shown_host = f"[{host}]" if ":" in host else host
+    os.environ.setdefault("PORTAL_BASE_URL", f"http://{shown_host}:{port}")
+    try:
+        parse_base_url(os.environ["PORTAL_BASE_URL"])
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
     # granian rather than uvicorn: uvicorn's multi-worker sockets lose TCP_NODELAY, which
     # costs each keep-alive request a 40 ms delayed-ACK stall (bench/bench_pages.py).
     Granian("portal.asgi:app", address=host, port=port, interface=Interfaces.ASGI, workers=workers,

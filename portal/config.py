@@ -5,8 +5,13 @@ Each setting has a default and may be overridden by an environment variable
 README.md documents each one; tests/test_docs.py checks that it does.
 """
 
+import datetime
 import os
 from dataclasses import dataclass
+
+from flask import current_app
+
+from .urls import DEVELOPMENT_BASE_URL
 
 
 @dataclass(frozen=True)
@@ -18,6 +23,11 @@ class Setting:
 
 SETTINGS = [
     Setting("BUILD_DIR", "build", "Folder holding releases/ and the `current` link written by publish."),
+    Setting("BASE_URL", DEVELOPMENT_BASE_URL, "The portal's public address, http(s)://host[:port]: every absolute URL "
+            "(pages, DCAT, CKAN API, feed, sitemap, citations) is built from it, never from the request's Host header. "
+            "`portal serve` sets it to its own address when unset."),
+    Setting("TRUSTED_PROXIES", "", "Comma-separated addresses or networks of reverse proxies whose X-Forwarded-For "
+            "(client address) and X-Forwarded-Proto are believed; empty = none."),
     Setting("SQL_TIME_LIMIT_MS", 1000, "Datasette: longest time one SQL query may run."),
     Setting("MAX_RETURNED_ROWS", 1000, "Datasette: most rows one query or table page returns."),
     Setting("SQL_THREADS", 6, "Datasette: threads running SQL in each worker process."),
@@ -55,3 +65,9 @@ def resolve_settings(config: dict | None = None, environ: dict | None = None) ->
         settings[setting.name] = value
     settings.update(config or {})
     return settings
+
+
+def today() -> datetime.date:
+    """Today, unless the TODAY setting fixes it (tests, reproducible pages)."""
+    fixed = current_app.config.get("TODAY")
+    return datetime.date.fromisoformat(fixed) if fixed else datetime.date.today()

@@ -24,7 +24,8 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, XSD
 
 from .catalog import Catalog, DatasetInfo, Publisher
-from .ckan import Links, license_fields, resource_versions
+from .ckan.dictize import license_fields, resource_versions
+from .urls import Links
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
@@ -190,7 +191,7 @@ def add_dataset(graph: Graph, dataset: DatasetInfo, catalog: Catalog, links: Lin
 
     for resource in dataset.resources:
         distribution = URIRef(f"{page}#distribution-{resource.name}")
-        url = URIRef(links.download(dataset.name, resource.name))
+        url = URIRef(links.download(dataset.name, f"{resource.name}.csv"))
         graph.add((node, DCAT.distribution, distribution))
         graph.add((distribution, RDF.type, DCAT.Distribution))
         graph.add((distribution, DCTERMS.identifier, Literal(resource.name)))

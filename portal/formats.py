@@ -15,13 +15,16 @@ class Format:
     suffix: str  # <resource><suffix> is the file name
     mimetype: str
     label: str
+    short: str  # the format in a few words, for names of downloads (CKAN resources)
 
 
-ORIGINAL = Format("csv", ".csv", "text/csv", N_("CSV asli (persis yang divalidasi)"))
+ORIGINAL = Format("csv", ".csv", "text/csv", N_("CSV asli (persis yang divalidasi)"), "CSV")
 GENERATED = [
-    Format("excel.csv", ".excel.csv", "text/csv", N_("CSV untuk Excel (UTF-8 dengan BOM)")),
-    Format("xlsx", ".xlsx", XLSX, N_("Excel (XLSX): data, kamus data, metadata")),
-    Format("json", ".json", "application/json", N_("JSON (larik objek)")),
+    Format("excel.csv", ".excel.csv", "text/csv", N_("CSV untuk Excel (UTF-8 dengan BOM)"), "CSV untuk Excel"),
+    Format("xlsx", ".xlsx", XLSX, N_("Excel (XLSX): data, kamus data, metadata"), "XLSX"),
+    Format("json", ".json", "application/json", N_("JSON (larik objek)"), "JSON"),
+    # Only for tables with latitude and longitude columns (publish/charts.py find_geo).
+    Format("geojson", ".geojson", "application/geo+json", N_("GeoJSON (titik dengan semua kolom)"), "GeoJSON"),
 ]
 FORMATS = [ORIGINAL] + GENERATED
 

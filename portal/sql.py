@@ -19,7 +19,7 @@ from datasette import hookimpl
 from datasette.plugins import pm
 from jinja2 import FileSystemLoader
 
-from .app import DATABASE_NAME, SQL_PREFIX
+from .urls import DATABASE_NAME, SQL_PREFIX
 from .store import Release
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -78,6 +78,7 @@ def build_datasette(release: Release, settings: dict) -> Datasette:
                                       "file": "portal.db", "tables": counts}},
         metadata=metadata,
         template_dir=str(TEMPLATES / "datasette"),
+        cors=True,  # the JSON API is readable from any web page, like the portal's other APIs
         settings={
             "base_url": f"{SQL_PREFIX}/",
             "suggest_facets": False,

@@ -43,7 +43,7 @@ def published_build(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def app(published_build):
-    return create_app({"BUILD_DIR": str(published_build), "TESTING": True})
+    return create_app({"BUILD_DIR": str(published_build), "TESTING": True, "BASE_URL": "http://localhost"})
 
 
 @pytest.fixture()

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import re
 import subprocess
 import sys
+import uuid
 
 import ckanapi
 import httpx
 import pytest
-from ckanapi.errors import CKANAPIError, NotFound, ValidationError
+from ckanapi.errors import CKANAPIError, NotAuthorized, NotFound, ValidationError
+
+from portal.ckan.ids import organization_id, package_id
 
 from .servers import free_port, wait_until_up
 
@@ -58,32 +63,49 @@ def test_status_and_package_list(remote, base_url):
 
 def test_package_show(remote, base_url, manifest):
     package = remote.action.package_show(id="wilayah-mini")
-    assert package["id"] == package["name"] == "wilayah-mini"
+    assert package["name"] == "wilayah-mini" and package["id"] == package_id("wilayah-mini")
+    assert str(uuid.UUID(package["id"])) == package["id"]  # a UUID, stable: derived from the name
+    assert remote.action.package_show(id=package["id"]) == package  # CKAN's package_show takes either
     assert package["title"] == "Wilayah mini"
     assert package["url"] == f"{base_url}/dataset/wilayah-mini"
-    assert package["organization"]["name"] == package["owner_org"] == "diskominfo"
+    assert package["organization"]["name"] == "diskominfo"
+    assert package["owner_org"] == package["organization"]["id"] == organization_id("diskominfo")
     assert package["organization"]["is_organization"] is True
-    assert package["author"] == "Kementerian Dalam Negeri"  # Produsen Data
+    assert package["author"] == "Kementerian Dalam Negeri" and package["author_email"] is None  # Produsen Data
     assert package["maintainer"] == "Dinas Komunikasi dan Informatika"  # Walidata
+    assert package["maintainer_email"] == "data@example.org"  # from metadata/publishers.yaml
     assert [group["name"] for group in package["groups"]] == ["governance"]
     assert [tag["name"] for tag in package["tags"]] == ["wilayah", "kode"] and package["num_tags"] == 2
-    assert (package["license_id"], package["isopen"]) == ("MIT", True)
+    assert all(str(uuid.UUID(tag["id"])) == tag["id"] for tag in package["tags"])
+    # MIT is not in CKAN's licence register: "Other (Open)", which CKAN counts as open; the SPDX id stays.
+    assert (package["license_id"], package["license_title"], package["isopen"]) == ("other-open", "Other (Open)", True)
+    assert package["license_url"] == "https://opensource.org/licenses/MIT"
     assert (package["state"], package["type"], package["private"]) == ("active", "dataset", False)
     assert package["version"] == "1" and package["metadata_created"] <= package["metadata_modified"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}", package["metadata_modified"])  # as CKAN emits it
 
-    assert package["num_resources"] == len(package["resources"]) == 2
-    for position, (resource, table) in enumerate(zip(package["resources"], ["kecamatan_mini", "kelurahan_mini"])):
-        listed = manifest[f"files/wilayah-mini/data/{table}.csv"]
-        assert resource["url"] == f"{base_url}/download/wilayah-mini/{table}.csv"
-        assert (resource["hash"], resource["size"]) == (listed["sha256"], listed["bytes"])
-        assert (resource["format"], resource["mimetype"], resource["position"]) == ("CSV", "text/csv", position)
-        assert resource["package_id"] == "wilayah-mini"
+    # Every download is a resource: per table CSV, CSV for Excel, XLSX, JSON; then the zip.
+    resources = package["resources"]
+    assert package["num_resources"] == len(resources) == 9
+    assert [r["position"] for r in resources] == list(range(9))
+    files = {r["url"].rsplit("/", 1)[1]: r for r in resources}
+    assert list(files) == ["kecamatan_mini.csv", "kecamatan_mini.excel.csv", "kecamatan_mini.xlsx",
+                           "kecamatan_mini.json", "kelurahan_mini.csv", "kelurahan_mini.excel.csv",
+                           "kelurahan_mini.xlsx", "kelurahan_mini.json", "wilayah-mini.zip"]
+    formats = {name: (r["format"], r["mimetype"]) for name, r in files.items()}
+    assert formats["kecamatan_mini.csv"] == ("CSV", "text/csv") and formats["wilayah-mini.zip"] == ("ZIP", "application/zip")
+    assert formats["kecamatan_mini.xlsx"][0] == "XLSX" and formats["kecamatan_mini.json"] == ("JSON", "application/json")
+    for name, resource in files.items():
+        listed = manifest[f"files/wilayah-mini/data/{name}" if name.endswith("_mini.csv") else
+                          f"downloads/{name}" if name.endswith(".zip") else f"downloads/wilayah-mini/{name}"]
+        assert (resource["hash"], resource["size"]) == (listed["sha256"], listed["bytes"]), name
+        assert resource["package_id"] == package["id"] and resource["last_modified"] == package["metadata_modified"]
         downloaded = httpx.get(resource["url"])
-        assert hashlib.sha256(downloaded.content).hexdigest() == resource["hash"]
+        assert hashlib.sha256(downloaded.content).hexdigest() == resource["hash"], name
+    assert files["kecamatan_mini.csv"]["table_name"] == "kecamatan_mini" and files["kecamatan_mini.csv"]["rows"] == 2
 
     # The Satu Data Indonesia fields: top-level under their national names, and as extras.
     assert package["accrualPeriodicity"] == "irregular" and package["satuan"] == "kode"
-    assert package["spatial"] == {"kode_wilayah": "35.73", "nama": "Kota Malang"}
     extras = {extra["key"]: extra["value"] for extra in package["extras"]}
     assert extras["accrualPeriodicity"] == "irregular"
     assert extras["accessRights"] == "terbuka"
@@ -91,7 +113,15 @@ def test_package_show(remote, base_url, manifest):
     assert extras["data_prioritas"] == "false" and extras["sample"] == "false"
     assert extras["dasar_hukum"] == '["Kepmendagri (uji)"]'
     assert extras["temporal"] == '{"start": "2025-01-01", "end": "2025-12-31"}'
+    assert (extras["temporal_start"], extras["temporal_end"]) == ("2025-01-01", "2025-12-31")
+    assert extras["license_spdx"] == "MIT"
+    # spatial is GeoJSON (ckanext-spatial's field): the outline of Kota Malang; the code on its own.
+    assert extras["kode_wilayah"] == package["kode_wilayah"] == "35.73" and extras["spatial_text"] == "Kota Malang"
+    geometry = json.loads(extras["spatial"])
+    assert geometry["type"] == "Polygon" and len(geometry["coordinates"][0]) > 10
+    assert package["spatial"] == extras["spatial"]
     assert all(isinstance(value, str) for value in extras.values())
+    assert [extra["key"] for extra in package["extras"]] == sorted(extras)
 
 
 def test_package_search(remote):
@@ -124,7 +154,19 @@ def test_package_search(remote):
 @pytest.mark.parametrize("fq, expected", [
     ('organization:"dlh"', ["layanan-mini"]),
     ("groups:governance AND tags:kode", ["wilayah-mini"]),
-    ("res_format:CSV license_id:MIT", ["wilayah-mini"]),
+    ("res_format:CSV license_id:other-open", ["wilayah-mini"]),
+    ("organization:dlh OR organization:diskominfo", DATASETS),  # ckanext-harvest's organizations_filter_include
+    ("-organization:dlh -organization:kemendagri", ["wilayah-mini"]),  # organizations_filter_exclude
+    ("organization:dlh OR organization:diskominfo groups:society OR groups:living", ["layanan-mini"]),
+    ("(organization:dlh OR groups:governance) AND NOT tags:kode", ["layanan-mini"]),
+    ('title:"wilayah mini"', ["wilayah-mini"]),
+    ("title:wilay*", ["wilayah-mini"]),
+    ("metadata_modified:[NOW-1DAY TO NOW+1DAY]", DATASETS),
+    ("metadata_modified:[* TO NOW-10YEARS]", []),
+    ("num_resources:[9 TO *]", ["wilayah-mini"]),
+    ("extras_satuan:kode", ["wilayah-mini"]),
+    ("satuan:kode", ["wilayah-mini"]),
+    ("no_such_field:x", []),  # a field no package has matches nothing, as Solr's dynamic fields do
     ("-tags:kode", ["layanan-mini"]),
     ("+dataset_type:dataset metadata_modified:[2000-01-01T00:00:00Z TO *]", DATASETS),
     ("groups:living", []),
@@ -165,11 +207,14 @@ def test_errors_are_ckans(remote, base_url):
     assert response.status_code == 404
     assert response.json()["success"] is False and response.json()["error"]["__type"] == "Not Found Error"
 
-    with pytest.raises(CKANAPIError) as raised:
+    with pytest.raises(NotAuthorized):  # write actions answer as CKAN answers an anonymous caller
         remote.call_action("package_create", {"name": "x"})
+    for action in ("package_update", "resource_patch", "organization_delete", "dataset_purge", "package_revise"):
+        response = httpx.post(base_url + f"/api/3/action/{action}", json={"id": "x"})
+        assert response.status_code == 403 and response.json()["error"]["__type"] == "Authorization Error", action
+    with pytest.raises(CKANAPIError) as raised:
+        remote.call_action("no_such_action", {})
     assert type(raised.value) is CKANAPIError  # not a Not Found or Validation Error: an unknown action
-    response = httpx.get(base_url + "/api/3/action/package_create", params={"name": "x"})
-    assert response.status_code == 400 and response.json()["error"]["__type"] == "Bad request"
 
     with pytest.raises(ValidationError) as invalid:
         remote.action.package_search(rows="abc")
@@ -178,8 +223,12 @@ def test_errors_are_ckans(remote, base_url):
     assert response.status_code == 409
     assert response.json()["error"] == {"__type": "Validation Error", "rows": ["Invalid integer"]}
 
-    with pytest.raises(ckanapi.errors.SearchQueryError):
-        remote.action.package_search(fq="(groups:a OR groups:b)")
+    with pytest.raises(ckanapi.errors.SearchQueryError):  # CKAN refuses an invalid sort itself: 400
+        remote.action.package_search(sort="rows sideways")
+    for fq in ("(groups:a OR groups:b", "title:udara~2", "{!lucene}x", "_val_:1", "metadata_modified:2026-01-01T00:00:00Z",
+               "metadata_modified:[yesterday TO *]", "title:/ud.ra/"):
+        with pytest.raises(ckanapi.errors.SearchError):  # what Solr cannot run: 409 Search Error
+            remote.action.package_search(fq=fq)
 
 
 def test_post_through_portal_serve(base_url):
@@ -224,7 +273,9 @@ def test_envelope_and_cors_through_flask(client):
     ("get", "/api/3/action/package_show", None, 409, "Validation Error"),
     ("get", "/api/3/action/package_search?rows=-1", None, 409, "Validation Error"),
     ("get", "/api/3/action/package_search?facet.field=%5Bnotjson", None, 409, "Validation Error"),
-    ("get", "/api/3/action/package_search?sort=rows%20sideways", None, 409, "Search Query Error"),
+    ("get", "/api/3/action/package_search?sort=rows%20sideways", None, 400, "Search Query Error"),
+    ("get", "/api/3/action/package_search?fq=title:(udara", None, 409, "Search Error"),
+    ("get", "/api/3/action/package_create", None, 403, "Authorization Error"),
     ("get", "/api/3/action/organization_show?id=none", None, 404, "Not Found Error"),
     ("post", "/api/3/action/package_list", b"{not json", 400, "Bad request"),
     ("delete", "/api/3/action/package_list", None, 405, "Bad request"),

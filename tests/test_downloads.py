@@ -28,11 +28,12 @@ def test_zip_holds_the_descriptor_and_data_files(client, published_build):
     response = client.get("/download/wilayah-mini.zip")
     assert response.status_code == 200 and response.headers["content-type"] == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(response.data))
-    assert sorted(archive.namelist()) == ["wilayah-mini/README.md", "wilayah-mini/data/kecamatan_mini.csv",
-                                          "wilayah-mini/data/kelurahan_mini.csv", "wilayah-mini/datapackage.json"]
-    readme = archive.read("wilayah-mini/README.md").decode()
+    # datapackage.json at the root: `frictionless validate wilayah-mini.zip` reads the package
+    assert sorted(archive.namelist()) == ["README.md", "data/kecamatan_mini.csv", "data/kelurahan_mini.csv",
+                                          "datapackage.json"]
+    readme = archive.read("README.md").decode()
     assert readme.startswith("# Wilayah mini") and "## Lisensi / Licence" in readme and "MIT License" in readme
-    assert archive.read("wilayah-mini/data/kelurahan_mini.csv") == \
+    assert archive.read("data/kelurahan_mini.csv") == \
         (FIXTURE_DATASETS / "wilayah-mini" / "data" / "kelurahan_mini.csv").read_bytes()
     assert manifest(published_build)["downloads/wilayah-mini.zip"]["sha256"] == hashlib.sha256(response.data).hexdigest()
 

@@ -74,7 +74,7 @@ def test_versioned_urls_for_every_format(client):
 
 def test_downloaded_zip_validates_as_a_package(client, tmp_path):
     for dataset in ("wilayah-mini", "layanan-mini"):
-        zipfile.ZipFile(io.BytesIO(client.get(f"/download/{dataset}.zip").data)).extractall(tmp_path)
+        zipfile.ZipFile(io.BytesIO(client.get(f"/download/{dataset}.zip").data)).extractall(tmp_path / dataset)
         report = frictionless.validate(str(tmp_path / dataset / "datapackage.json"))
         assert report.valid, report.flatten(["type", "message"])
     descriptor = json.loads((tmp_path / "layanan-mini" / "datapackage.json").read_text())

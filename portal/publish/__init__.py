@@ -18,7 +18,7 @@ from typing import Callable
 from ..releases import current_release_id, releases_dir
 from ..catalog import Catalog, CatalogVersionError
 from .describe import build_catalog, content_hash, datasette_metadata
-from .downloads import build_downloads, reuse_downloads, write_xlsx_files
+from .downloads import build_downloads, mark_layout, reuse_downloads, write_xlsx_files
 from .example_queries import check_example_queries
 from .history import kept_objects, record_history
 from .key_figures import compute_key_figures
@@ -170,6 +170,7 @@ def write_release(build_dir: Path, staging: Path, previous_release: Path | None,
     log("build downloads")
     conn = sqlite3.connect(f"file:{staging / 'portal.db'}?mode=ro", uri=True)
     xlsx = []
+    mark_layout(staging)
     try:
         for package in packages:
             before = previous.dataset(package.name) if previous else None

@@ -42,6 +42,7 @@ def build_catalog(release_id: str, created: str, metadata: PortalMetadata, packa
         themes=metadata.themes,
         publishers=metadata.publishers,
         licenses=metadata.licenses,
+        places=metadata.places,
         datasets=sorted(datasets, key=lambda d: d.title.lower()),
         database=files.get("portal.db"),
     )

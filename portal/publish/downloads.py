@@ -19,6 +19,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from .cast import looks_like_formula, neutralise_formula
+from .charts import find_geo
 from .descriptor import cross_package_keys, csv_dialect
 from .release import write_zip
 
@@ -29,6 +30,10 @@ XLSX_MAX_ROWS = 1_048_575  # Excel's limit, less the header row
 XLSX_BUILD_MAX_ROWS = 100_000
 # From this many rows in all, the XLSX files are written by one process per core (see write_xlsx_files).
 XLSX_PARALLEL_MIN_ROWS = 20_000
+# Bumped whenever download files change shape, so an older release's files are rebuilt, not reused.
+# 2: datapackage.json at the zip's root; GeoJSON for tables with coordinates.
+LAYOUT = "2"
+LAYOUT_FILE = "LAYOUT"
 
 
 @dataclass
@@ -53,13 +58,16 @@ def build_downloads(staging: Path, package_name: str, package_folder: Path, desc
     xlsx = []
     with ThreadPoolExecutor(max_workers=1) as background:
         zipped = background.submit(write_zip, package_folder, staging / "downloads" / f"{package_name}.zip",
-                                   package_name, extra=extra)
+                                   extra=extra)
         for resource in descriptor["resources"]:
             name = resource["name"]
             write_excel_csv(package_folder / resource["path"], resource, target / f"{name}.excel.csv",
                             formula_like.get(name))
             columns = [f["name"] for f in resource["schema"]["fields"]]
             write_json_rows(conn, name, columns, target / f"{name}.json")
+            geo = find_geo(resource)
+            if geo:
+                write_geojson(conn, name, columns, geo, target / f"{name}.geojson")
             rows = conn.execute(f"select count(*) from {quoted(name)}").fetchone()[0]
             if rows <= XLSX_BUILD_MAX_ROWS:
                 xlsx.append(XlsxJob(staging / "portal.db", descriptor, resource, target / f"{name}.xlsx", rows))
@@ -134,8 +142,17 @@ def standalone_descriptor(descriptor: dict) -> bytes:
     return (json.dumps(standalone, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
+def mark_layout(staging: Path) -> None:
+    (staging / "downloads").mkdir(parents=True, exist_ok=True)
+    (staging / "downloads" / LAYOUT_FILE).write_text(LAYOUT + "\n", encoding="ascii")
+
+
 def reuse_downloads(previous_release: Path, staging: Path, package_name: str) -> bool:
-    """Link the previous release's files for an unchanged dataset instead of building them again."""
+    """Link the previous release's files for an unchanged dataset instead of building them again
+    (when they have this publish's layout)."""
+    layout = previous_release / "downloads" / LAYOUT_FILE
+    if not layout.is_file() or layout.read_text(encoding="ascii").strip() != LAYOUT:
+        return False
     old_zip, old_folder = previous_release / "downloads" / f"{package_name}.zip", previous_release / "downloads" / package_name
     if not old_zip.is_file() or not old_folder.is_dir():
         return False
@@ -162,6 +179,27 @@ def write_json_rows(conn: sqlite3.Connection, table: str, columns: list[str], pa
             out.write(separator + ",\n".join(row for (row,) in batch))
             separator = ",\n"
         out.write("\n]\n")
+
+
+def write_geojson(conn: sqlite3.Connection, table: str, columns: list[str], geo, path: Path) -> None:
+    """A FeatureCollection: one point per row, every column as a property (a row without both
+    coordinates has a null geometry, as RFC 7946 allows), streamed like the JSON download."""
+    selected = ", ".join(quoted(column) for column in columns)
+    cursor = conn.execute(f"select {selected} from {quoted(table)} order by rowid")
+    lat, lon = columns.index(geo.latitude), columns.index(geo.longitude)
+    with open(path, "w", encoding="utf-8") as out:
+        out.write('{"type": "FeatureCollection", "features": [')
+        separator = "\n"
+        while batch := cursor.fetchmany(JSON_BATCH):
+            features = []
+            for row in batch:
+                point = {"type": "Point", "coordinates": [row[lon], row[lat]]} \
+                    if row[lat] is not None and row[lon] is not None else None
+                features.append(json.dumps({"type": "Feature", "geometry": point,
+                                            "properties": dict(zip(columns, row))}, ensure_ascii=False))
+            out.write(separator + ",\n".join(features))
+            separator = ",\n"
+        out.write("\n]}\n")
 
 
 def write_xlsx(conn: sqlite3.Connection, descriptor: dict, resource: dict, path: Path) -> None:

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import yaml
 
-from ..catalog import License, Publisher, Theme
+from ..catalog import License, Place, Publisher, Theme
+from ..ckan.licenses import BY_ID as CKAN_LICENSES
+from .places import load_places
 from .report import Issue
 
 # file name -> (dataclass of one entry, required keys)
@@ -25,6 +27,7 @@ class PortalMetadata:
     themes: list[Theme] = field(default_factory=list)
     publishers: list[Publisher] = field(default_factory=list)
     licenses: list[License] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)
 
     def ids(self, kind: str) -> set[str]:
         return {entry.id for entry in getattr(self, kind)}
@@ -57,7 +60,13 @@ def load_metadata(metadata_dir: Path) -> tuple[PortalMetadata, list[Issue]]:
                 issues.append(Issue(str(path), "portal-metadata", f"id {entry['id']!r} is listed twice", field="id"))
             seen.add(entry["id"])
             getattr(metadata, kind).append(entry_class(**{k: v for k, v in entry.items() if k in known}))
-    return metadata, issues
+    for license in metadata.licenses:
+        if license.ckan_id not in CKAN_LICENSES:
+            issues.append(Issue(str(Path(metadata_dir) / "licenses.yaml"), "portal-metadata",
+                                f"licence {license.id!r} needs ckan_id, its id in CKAN's licence register: one of "
+                                f"{', '.join(CKAN_LICENSES)}", field="ckan_id"))
+    metadata.places, problems = load_places(metadata_dir)
+    return metadata, issues + problems
 
 
 def _read_yaml(path: Path, expected: type):

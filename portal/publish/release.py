@@ -109,9 +109,9 @@ FAST_ZIP_BYTES = 16 * 1024 ** 2
 ZIP_CHUNK = 1 << 20
 
 
-def write_zip(folder: Path, zip_path: Path, root_name: str, extra: dict[str, bytes] | None = None) -> None:
-    """datapackage.json + data files (+ ``extra`` files such as a README), inside one folder named
-    after the dataset. Files are streamed in, so memory stays flat whatever their size."""
+def write_zip(folder: Path, zip_path: Path, extra: dict[str, bytes] | None = None) -> None:
+    """datapackage.json + data files (+ ``extra`` files such as a README), datapackage.json at the root
+    so ``frictionless validate x.zip`` reads the package. Files are streamed in, so memory stays flat."""
     zip_path.parent.mkdir(parents=True, exist_ok=True)
     entries: dict[str, Path | bytes] = {path.relative_to(folder).as_posix(): path
                                         for path in sorted(p for p in folder.rglob("*") if p.is_file())}
@@ -119,7 +119,7 @@ def write_zip(folder: Path, zip_path: Path, root_name: str, extra: dict[str, byt
     with zipfile.ZipFile(zip_path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name in sorted(entries):
             content = entries[name]
-            info = zipfile.ZipInfo(f"{root_name}/{name}", date_time=ZIP_DATE)
+            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             if isinstance(content, bytes):

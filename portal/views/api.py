@@ -8,7 +8,7 @@ import math
 from flask import Blueprint, abort, g, jsonify, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
-from ..app import today
+from ..config import today
 from ..facets import FACET_KEYS
 from ..formats import FORMATS, ORIGINAL
 from ..openapi import openapi_document

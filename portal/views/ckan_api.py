@@ -1,5 +1,5 @@
 """The CKAN-compatible, read-only Action API: /api/3/action/<action> (and /api/action/<action>, the path
-ckanapi and older harvesters call). The conversion lives in portal/ckan.py; this module reads the request
+ckanapi and older harvesters call). The conversion lives in portal/ckan/; this module reads the request
 (query parameters on GET, a JSON or form body on POST) and answers in CKAN's envelope, errors included."""
 
 from __future__ import annotations
@@ -8,38 +8,15 @@ import json
 
 from flask import Blueprint, Response, current_app, g, request, url_for
 
-from .. import ckan
-from ..app import today
+from ..ckan.actions import call_action
+from ..ckan.context import Context
+from ..ckan.errors import ActionError, BadRequest
+from ..config import today
+from .links import release_cache, request_links
 
 blueprint = Blueprint("ckan_api", __name__)
 ACTION_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]  # all answered in JSON; only GET and POST act
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
-CACHED_HOSTS = 8  # package dicts hold absolute URLs: one cache per base URL, a few at most
-
-
-def request_links() -> ckan.Links:
-    """Absolute URLs of this request's host (shared with the DCAT views)."""
-    return ckan.Links(
-        home=url_for("pages.home", _external=True, lang=None),
-        dataset=lambda name: url_for("pages.dataset", name=name, _external=True, lang=None),
-        download=lambda dataset, resource: url_for("downloads.resource_csv", dataset_name=dataset,
-                                                   resource_name=resource, _external=True),
-        theme=lambda theme_id: url_for("pages.theme", theme_id=theme_id, _external=True, lang=None),
-        themes=url_for("pages.theme_list", _external=True, lang=None),
-        publisher=lambda publisher_id: url_for("pages.publisher", publisher_id=publisher_id, _external=True,
-                                               lang=None),
-    )
-
-
-def release_cache(name: str) -> dict:
-    """A cache on the pinned release (dropped with it), one per base URL."""
-    caches = g.release.cache.setdefault(name, {})
-    key = request.url_root
-    if key not in caches:
-        if len(caches) >= CACHED_HOSTS:
-            caches.clear()
-        caches[key] = {}
-    return caches[key]
 
 
 def request_params() -> dict:
@@ -53,9 +30,9 @@ def request_params() -> dict:
                 try:
                     data = json.loads(body)
                 except ValueError as error:
-                    raise ckan.BadRequest(f"JSON Error: {error}") from None
+                    raise BadRequest(f"JSON Error: {error}") from None
                 if not isinstance(data, dict):
-                    raise ckan.BadRequest(f"JSON Error: Request data JSON decoded to {data!r} "
+                    raise BadRequest(f"JSON Error: Request data JSON decoded to {data!r} "
                                           "but a dictionary was required")
                 params.update(data)
     return params
@@ -78,9 +55,9 @@ def action(action: str):
         response.headers["Allow"] = "GET, POST, OPTIONS"
         return response
     try:
-        context = ckan.Context(g.release, request_links(), today(), release_cache("ckan"))
-        result = ckan.call_action(action, context, request_params())
-    except ckan.ActionError as error:
+        context = Context(g.release, request_links(), today(), release_cache("ckan"))
+        result = call_action(action, context, request_params())
+    except ActionError as error:
         return envelope(action, error.status, success=False, error=error.error)
     return envelope(action, 200, success=True, result=result)
 

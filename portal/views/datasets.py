@@ -9,7 +9,8 @@ from flask import Response, abort, g, jsonify, render_template, request, url_for
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 
-from ..app import format_number, today
+from ..config import today
+from ..formatting import format_number
 from ..chart_svg import render_chart
 from ..citation import apa, bibtex, csl_json, dataset_jsonld, ris
 from ..preview import browse, points, preview_rows

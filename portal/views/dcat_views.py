@@ -12,7 +12,7 @@ import threading
 from flask import Blueprint, Response, g, request
 
 from .. import dcat
-from .ckan_api import release_cache, request_links
+from .links import release_cache, request_links
 
 blueprint = Blueprint("dcat", __name__)
 _build_lock = threading.Lock()  # one build per release even when requests arrive together

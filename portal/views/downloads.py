@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, g, send_file
+import hashlib
 
-from ..catalog import FileInfo
-from ..formats import ORIGINAL, split_file_name
+from flask import Blueprint, Response, abort, g, send_file
+
+from ..catalog import DatasetInfo, FileInfo
+from ..formats import FORMATS, ORIGINAL, split_file_name
 
 blueprint = Blueprint("downloads", __name__, url_prefix="/download")
 
-RELEASE_FILES = {"manifest.json": "application/json", "SHA256SUMS": "text/plain", "catalog.json": "application/json"}
+RELEASE_FILES = {"manifest.json": "application/json", "catalog.json": "application/json"}
 
 
 def send_release_file(info: FileInfo | None, download_name: str, mimetype: str, stored: bool = False):
@@ -23,6 +25,51 @@ def send_release_file(info: FileInfo | None, download_name: str, mimetype: str, 
     response.headers["X-Content-SHA256"] = info.sha256
     response.headers["Access-Control-Allow-Origin"] = "*"  # public data: readable from any web page
     return response
+
+
+def dataset_files(dataset: DatasetInfo) -> list[tuple[str, FileInfo]]:
+    """(name a download is saved under, its FileInfo) for every current file of a dataset. The name
+    is the last part of the file's URL and of its Content-Disposition, so a folder of downloaded
+    files checks with ``sha256sum -c``."""
+    files = []
+    for resource in dataset.resources:
+        for fmt in FORMATS:
+            info = resource.file if fmt is ORIGINAL else resource.downloads.get(fmt.key)
+            if info:
+                files.append((resource.name + fmt.suffix, info))
+    if dataset.zip_file:
+        files.append((f"{dataset.name}.zip", dataset.zip_file))
+    if dataset.package_file:
+        files.append(("datapackage.json", dataset.package_file))
+    return files
+
+
+def checksums(lines: list[tuple[str, FileInfo]], name: str) -> Response:
+    body = "".join(f"{info.sha256}  {file_name}\n" for file_name, info in lines)
+    response = Response(body, mimetype="text/plain")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.set_etag(hashlib.sha256(body.encode("utf-8")).hexdigest())
+    return response
+
+
+@blueprint.route("/<dataset_name>/SHA256SUMS")
+def dataset_checksums(dataset_name: str):
+    """Checksums of a dataset's downloads, by the names they are saved under."""
+    dataset = g.release.catalog.dataset(dataset_name) or abort(404)
+    return checksums(dataset_files(dataset), "SHA256SUMS")
+
+
+@blueprint.route("/release/SHA256SUMS")
+def release_checksums():
+    """Checksums of every current download of the release, by path under /download/ (the layout
+    of ``wget -r -nH --cut-dirs=1`` on /download/): portal.db, <dataset>.zip, <dataset>/<file>."""
+    catalog = g.release.catalog
+    lines = [("portal.db", catalog.database)] if catalog.database else []
+    for dataset in catalog.datasets:
+        lines += [(name if name == f"{dataset.name}.zip" else f"{dataset.name}/{name}", info)
+                  for name, info in dataset_files(dataset)]
+    return checksums(lines, "SHA256SUMS")
 
 
 @blueprint.route("/<dataset_name>/<resource_name>.csv")
@@ -86,7 +133,7 @@ def versioned_zip(dataset_name: str, number: int):
 
 @blueprint.route("/portal.db")
 def database():
-    return send_release_file(g.release.catalog.database, f"portal-{g.release.id}.db", "application/vnd.sqlite3")
+    return send_release_file(g.release.catalog.database, "portal.db", "application/vnd.sqlite3")
 
 
 @blueprint.route("/release/<file_name>")

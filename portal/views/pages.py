@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, g, render_template
+from flask import Blueprint, abort, g, jsonify, render_template
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from ..app import table_url, today
+from ..config import today
+from ..urls import table_url
 from ..profile import ACCESS_LABELS
 from ..quality import CRITERIA, publisher_average, update_schedule
 from ..search import cached_score
@@ -115,3 +116,15 @@ def changes():
 @blueprint.route("/about")
 def about():
     return render_template("about.html", criteria=CRITERIA)
+
+
+@blueprint.route("/wilayah/<code>")
+def place(code: str):
+    """An area datasets cover, as a GeoJSON feature: the IRI DCAT's dct:spatial names."""
+    found = g.release.catalog.place(code) or abort(404)
+    feature = {"type": "Feature", "id": found.code, "geometry": found.geometry, "bbox": found.bbox,
+               "properties": {"kode_wilayah": found.code, "nama": found.name, "centroid": found.centroid,
+                              "sumber": found.source}}
+    response = jsonify(feature)
+    response.mimetype = "application/geo+json"
+    return response
