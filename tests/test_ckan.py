@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import os
@@ -82,7 +83,9 @@ def test_package_show(remote, base_url, manifest):
     assert package["license_url"] == "https://opensource.org/licenses/MIT"
     assert (package["state"], package["type"], package["private"]) == ("active", "dataset", False)
     assert package["version"] == "1" and package["metadata_created"] <= package["metadata_modified"]
-    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}", package["metadata_modified"])  # as CKAN emits it
+    # As CKAN emits it: naive UTC with microseconds (publish records them), datetime.isoformat()'s form.
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?", package["metadata_modified"])
+    assert datetime.datetime.fromisoformat(package["metadata_modified"]).isoformat() == package["metadata_modified"]
 
     # Every download is a resource: per table CSV, CSV for Excel, XLSX, JSON; then the zip.
     resources = package["resources"]

@@ -29,13 +29,15 @@ TAG_INVALID = re.compile(r"[^\w \-.]+")  # ckan/logic/validators.py tag_name_val
 
 
 def ckan_datetime(value: str | None) -> str | None:
-    """ISO 8601 with an offset -> CKAN's naive UTC form with microseconds (2026-11-28T07:50:41.000000)."""
+    """ISO 8601 with an offset -> CKAN's naive UTC form, as CKAN writes it: ``datetime.isoformat()``
+    (2026-11-28T07:50:41.123456; publish records microseconds). Harvesters compare these as strings
+    (ckanext-harvest base.py), so the form must be the one a CKAN gives back after storing it."""
     if not value:
         return None
     parsed = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
     if parsed.tzinfo is not None:
         parsed = parsed.astimezone(datetime.timezone.utc).replace(tzinfo=None)
-    return parsed.strftime("%Y-%m-%dT%H:%M:%S.%f")
+    return parsed.isoformat()
 
 
 def tag_name(keyword: str) -> str:

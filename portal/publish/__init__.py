@@ -186,7 +186,7 @@ def write_release(build_dir: Path, staging: Path, previous_release: Path | None,
     store_objects(build_dir, staging, files)
     log("describe")
     outcomes = {outcome.name: outcome for outcome in report.datasets}
-    catalog = build_catalog(report.release_id, now.isoformat(timespec="seconds"), metadata, packages, loads,
+    catalog = build_catalog(report.release_id, now.isoformat(timespec="microseconds"), metadata, packages, loads,
                             files, outcomes, staging / "portal.db")
     report.issues += compute_key_figures(catalog, staging / "portal.db", str(Path(metadata_dir) / "portal.yaml"))
     report.issues += check_example_queries(catalog, staging / "portal.db")
