@@ -243,6 +243,7 @@ class Theme:
     description: str = ""
     description_en: str = ""
     elements: list[str] = field(default_factory=list)
+    eu_themes: list[str] = field(default_factory=list)  # EU data-theme codes (GOVE…); empty: portal/dcat defaults
 
 
 @dataclass
@@ -255,6 +256,7 @@ class Publisher:
     kind: str = "opd"  # opd: a Kota Malang perangkat daerah; external: another producer
     contact_url: str = ""
     email: str = ""  # contact address (CKAN author_email / maintainer_email, DCAT vcard:hasEmail)
+    adms_type: str = ""  # ADMS publisher type (NationalAuthority…); an OPD is a LocalAuthority
 
 
 @dataclass

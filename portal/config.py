@@ -40,6 +40,7 @@ SETTINGS = [
     Setting("BABEL_DEFAULT_LOCALE", "id", "Language of the interface when none is asked for."),
     Setting("MAP_TILE_URL", "", "Base map tiles, e.g. https://tile.example.org/{z}/{x}/{y}.png; empty = points on a plain background (offline)."),
     Setting("MAP_TILE_ATTRIBUTION", "", "Attribution shown with the base map tiles."),
+    Setting("DCAT_PAGE_SIZE", 100, "Datasets per page of /catalog.ttl, .jsonld and .rdf (hydra paging, as ckanext-dcat)."),
     Setting("TODAY", "", "Fixed date (YYYY-MM-DD) the portal takes as today for freshness; empty = the real date."),
 ]
 

@@ -42,6 +42,19 @@ def published_build(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def bundled_build(tmp_path_factory) -> Path:
+    """The bundled datasets (datasets/, metadata/), published once: what the national catalog harvests."""
+    build = tmp_path_factory.mktemp("bundled")
+    assert publish(ROOT / "datasets", ROOT / "metadata", build).ok
+    return build
+
+
+@pytest.fixture(scope="session")
+def bundled_app(bundled_build):
+    return create_app({"BUILD_DIR": str(bundled_build), "BASE_URL": "http://localhost"})
+
+
+@pytest.fixture(scope="session")
 def app(published_build):
     return create_app({"BUILD_DIR": str(published_build), "TESTING": True, "BASE_URL": "http://localhost"})
 

@@ -9,8 +9,9 @@ from rdflib.namespace import DCAT, DCTERMS, RDF, XSD
 
 BASE = "http://localhost"
 SPDX = Namespace("http://spdx.org/rdf/terms#")
-SDI = Namespace(f"{BASE}/ns/sdi#")
+SDI = Namespace("https://data.malangkota.go.id/ns/sdi#")  # fixed: never the host a request names
 FREQUENCY = Namespace("http://publications.europa.eu/resource/authority/frequency/")
+HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 FORMATS = {"/catalog.jsonld": ("application/ld+json", "json-ld"), "/catalog.ttl": ("text/turtle", "turtle")}
 
 DISTRIBUTIONS = """
@@ -51,14 +52,14 @@ def test_every_dataset_is_a_dcat_dataset(graph, catalog):
 
 
 def test_every_resource_is_a_distribution_with_its_checksum(graph, catalog):
-    found = {(str(row.dataset), str(row.url), str(row.sha), int(float(row.size)))
-             for row in graph.query(DISTRIBUTIONS)}
+    found = {(str(row.dataset), str(row.url), str(row.sha), int(row.size))
+             for row in graph.query(DISTRIBUTIONS) if str(row.url).endswith("_mini.csv")}
     expected = {(d.name, f"{BASE}/download/{d.name}/{r.name}.csv", r.file.sha256, r.file.bytes)
                 for d in catalog.datasets for r in d.resources}
     assert found == expected
     for row in graph.query(DISTRIBUTIONS):
         assert row.url == row.access
-        assert row.size.datatype == XSD.decimal
+        assert row.size.datatype == XSD.nonNegativeInteger
 
 
 def test_dataset_properties(graph):
@@ -75,7 +76,8 @@ def test_dataset_properties(graph):
     assert graph.value(wilayah, DCAT.landingPage) == wilayah
     assert graph.value(wilayah, DCTERMS.license) == URIRef("https://opensource.org/licenses/MIT")
     assert {str(k) for k in graph.objects(wilayah, DCAT.keyword)} == {"wilayah", "kode"}
-    assert set(graph.objects(wilayah, DCAT.theme)) == {URIRef(f"{BASE}/theme/governance")}
+    assert set(graph.objects(wilayah, DCAT.theme)) == {
+        URIRef(f"{BASE}/theme/governance"), URIRef("http://publications.europa.eu/resource/authority/data-theme/GOVE")}
 
     publisher = graph.value(wilayah, DCTERMS.publisher)
     assert str(graph.value(publisher, URIRef("http://xmlns.com/foaf/0.1/name"))) == "Dinas Komunikasi dan Informatika"
@@ -83,14 +85,15 @@ def test_dataset_properties(graph):
     assert str(graph.value(creator, URIRef("http://xmlns.com/foaf/0.1/name"))) == "Kementerian Dalam Negeri"
     contact = graph.value(wilayah, DCAT.contactPoint)
     vcard = Namespace("http://www.w3.org/2006/vcard/ns#")
-    assert graph.value(contact, RDF.type) == vcard.Organization
+    assert {vcard.Organization, vcard.Kind} <= set(graph.objects(contact, RDF.type))
+    assert graph.value(contact, vcard.hasEmail) == URIRef("mailto:data@example.org")
     assert graph.value(contact, vcard.hasURL) == URIRef("https://example.org/kontak")
 
     period = graph.value(wilayah, DCTERMS.temporal)
     assert graph.value(period, DCAT.startDate) == Literal("2025-01-01", datatype=XSD.date)
     assert graph.value(period, DCAT.endDate) == Literal("2025-12-31", datatype=XSD.date)
     place = graph.value(wilayah, DCTERMS.spatial)
-    assert graph.value(place, RDF.type) == DCTERMS.Location
+    assert place == URIRef(f"{BASE}/wilayah/35.73") and graph.value(place, RDF.type) == DCTERMS.Location
     assert str(graph.value(place, DCTERMS.identifier)) == "35.73"
     assert str(graph.value(wilayah, URIRef("http://www.w3.org/2002/07/owl#versionInfo"))) == "1"
     assert graph.value(wilayah, DCTERMS.issued) is not None and graph.value(wilayah, DCTERMS.modified) is not None
@@ -99,6 +102,9 @@ def test_dataset_properties(graph):
 def test_both_serialisations_give_the_same_graph(client):
     jsonld = Graph().parse(data=client.get("/catalog.jsonld").data, format="json-ld")
     turtle = Graph().parse(data=client.get("/catalog.ttl").data, format="turtle")
+    for graph in (jsonld, turtle):  # the paging triples name each serialisation's own URL
+        for page in list(graph.subjects(RDF.type, HYDRA.PagedCollection)):
+            graph.remove((page, None, None))
     assert len(jsonld) == len(turtle) > 0
     assert isomorphic(jsonld, turtle)
 
@@ -112,9 +118,9 @@ def test_jsonld_uses_the_prefixes(client):
 def test_serialisations_are_cached_per_release(app, client):
     first = client.get("/catalog.ttl")
     release = app.extensions["release_store"].current()
-    cached = release.cache["dcat"]
-    assert cached["turtle"] == first.data
-    assert client.get("/catalog.ttl").data is not None and cached["turtle"] == first.data
+    cached = release.cache["daily"]["dcat"]  # the quality score in it changes with the day
+    assert cached[("catalog", "turtle", 1)] == first.data
+    assert client.get("/catalog.ttl").data is not None and cached[("catalog", "turtle", 1)] == first.data
     again = client.get("/catalog.ttl", headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304
 

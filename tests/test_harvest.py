@@ -12,20 +12,15 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from portal.catalog import Catalog
-from portal.publish import publish
-
-from .conftest import ROOT
-from .servers import portal_server
 
 from . import ckan_harness
+from .servers import portal_server
 
 
 @pytest.fixture(scope="module")
-def bundled(tmp_path_factory):
-    build = tmp_path_factory.mktemp("harvested")
-    assert publish(ROOT / "datasets", ROOT / "metadata", build).ok
-    catalog = Catalog.load(build / "current" / "catalog.json")
-    with portal_server(build, workers=1) as base:
+def bundled(bundled_build):
+    catalog = Catalog.load(bundled_build / "current" / "catalog.json")
+    with portal_server(bundled_build, workers=1) as base:
         yield base, catalog
 
 

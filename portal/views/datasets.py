@@ -5,20 +5,24 @@ from __future__ import annotations
 import json
 import threading
 
-from flask import Response, abort, g, jsonify, render_template, request, url_for
+from flask import Response, abort, g, jsonify, make_response, render_template, request, url_for
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 
 from ..config import today
 from ..formatting import format_number
 from ..chart_svg import render_chart
-from ..citation import apa, bibtex, csl_json, dataset_jsonld, ris
+from ..dcat import negotiate
+from ..citation import apa, bibtex, csl_json, ris
+from ..schema_org import dataset_jsonld
 from ..preview import browse, points, preview_rows
 from ..formats import FORMATS
 from ..profile import DATASET_PROPERTIES
 from ..facets import FACET_KEYS, FACETS
 from ..search import SORTS, daily_cache, search
 from ..validation_report import group_issues
+from .dcat_views import dataset_rdf
+from .links import request_links
 from .pages import blueprint, frequency_label, localized
 
 CACHED_PAGES = 500  # rendered dataset pages kept per worker and release
@@ -114,10 +118,15 @@ def find_dataset(name: str):
 
 @blueprint.route("/dataset/<name>")
 def dataset(name: str):
-    # The page depends only on the release, the language, the date (freshness, access date in the
-    # citation) and the host (absolute links): rendered once per such key, then served from memory.
+    # Linked-data clients asking for RDF (Accept: text/turtle…) get the dataset's DCAT-AP, as
+    # ckanext-dcat's content negotiation gives it; everyone else the page.
+    fmt = negotiate(request.headers.get("Accept", ""))
+    if fmt:
+        return dataset_rdf(name, fmt)
+    # The page depends only on the release, the language and the date (freshness, access date in the
+    # citation): rendered once per such key, then served from memory.
     pages = daily_cache(g.release, today()).setdefault("dataset pages", {})
-    key = (name, str(get_locale()), request.host_url)
+    key = (name, str(get_locale()))
     page = pages.get(key)
     if page is None:
         page = render_dataset_page(name)
@@ -125,7 +134,9 @@ def dataset(name: str):
             if len(pages) >= CACHED_PAGES:
                 pages.pop(next(iter(pages)))  # the oldest
             pages[key] = page
-    return page
+    response = make_response(page)
+    response.headers["Vary"] = "Accept"
+    return response
 
 
 def render_dataset_page(name: str) -> str:
@@ -142,8 +153,7 @@ def render_dataset_page(name: str) -> str:
         permalink=url,
         apa=apa(dataset, catalog, url, today()),
         bibtex=bibtex(dataset, catalog, url, today()),
-        jsonld=dataset_jsonld(dataset, catalog, url, lambda resource: url_for(
-            "downloads.resource_csv", dataset_name=dataset.name, resource_name=resource, _external=True)),
+        jsonld=dataset_jsonld(dataset, catalog, request_links()),
         publisher=catalog.publisher(dataset.publisher),
         author=catalog.publisher(dataset.author),
         maintainer=catalog.publisher(dataset.maintainer),
