@@ -14,6 +14,7 @@ import re
 from a2wsgi import WSGIMiddleware
 
 from .app import create_app
+from .compression import with_compression
 from .sql import DatasettePool
 from .urls import SQL_PREFIX, TrustedProxies, canonical_scope, parse_base_url
 
@@ -36,7 +37,8 @@ class PortalApplication:
         peer = (self.proxies.client(scope), (scope.get("client") or ("", 0))[1])
         scope = dict(canonical_scope(scope, self.base_url), client=peer)
         path = scope.get("path", "")
-        send = with_security_headers(send, scope)
+        # Compression sees the final body (after Datasette's CSP hashing), the headers are added after it.
+        send = with_compression(with_security_headers(send, scope), scope)
         if scope["type"] == "http" and has_line_breaks(scope) and not path.startswith(SQL_PREFIX):
             return await plain_response(send, 400, b"Bad request: line breaks in the URL")
         if scope["type"] == "http" and (path == SQL_PREFIX or path.startswith(SQL_PREFIX + "/")):

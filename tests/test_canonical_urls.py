@@ -28,7 +28,7 @@ PATHS = [
     "/api/3/action/current_package_list_with_resources", "/api/3/action/no_such_action",
     "/catalog.ttl", "/catalog.jsonld", "/catalog.ttl?page=1", "/ns/sdi",
     "/dataset/wilayah-mini.ttl", "/dataset/wilayah-mini.jsonld", "/dataset/wilayah-mini.rdf",
-    "/dataset/wilayah-mini.croissant.json",
+    "/dataset/wilayah-mini/croissant.jsonld", "/catalog.rdf", "/catalog.jsonld?page=1",
     "/download/wilayah-mini/SHA256SUMS", "/download/release/SHA256SUMS",
     "/sql/portal", "/sql/portal.json?sql=select+1", "/sql/portal/kelurahan_mini.json?_size=1",
     "/sql/portal/kelurahan_mini", "/sql/portal/kelurahan_mini/", "/sql/-/versions.json",

@@ -3,7 +3,7 @@
 IRIs are the portal's own pages: the catalog is the home page, a dataset its dataset page, a publisher
 its publisher page, a theme (a skos:Concept in the scheme of /theme) its theme page, an area its
 ``/wilayah/<kode>``; a distribution is ``<dataset page>#distribution-<file>``, a version
-``<dataset page>/changes#v<N>``. Every download is a distribution: each table's CSV (the validated
+``<dataset page>/changes#v<N>`` (its entry on the changes page). Every download is a distribution: each table's CSV (the validated
 file), CSV for Excel, XLSX, JSON and GeoJSON where built, and the zip of the whole package.
 
 The Satu Data Indonesia fields DCAT has no property for keep their national names in ``sdi:``
@@ -76,13 +76,7 @@ def catalog_node(graph: Graph, catalog: Catalog, links: Links, datasets: list[Da
     graph.add((DATA_THEMES, DCTERMS.title, Literal("Data theme", lang="en")))
     graph.add((node, DCAT.themeTaxonomy, DATA_THEMES))
     for theme in catalog.themes:
-        concept = URIRef(links.theme(theme.id))
-        graph.add((concept, RDF.type, SKOS.Concept))
-        graph.add((concept, SKOS.inScheme, scheme))
-        graph.add((concept, SKOS.notation, Literal(theme.id)))
-        parts.texts(graph, concept, SKOS.prefLabel, theme.title, theme.title_en)
-        for code in eu_themes(catalog, theme.id):
-            graph.add((concept, SKOS.closeMatch, DATA_THEME[code]))
+        theme_concept(graph, catalog, links, theme.id)
     for code in sorted({code for d in catalog.datasets for t in d.themes for code in eu_themes(catalog, t)}):
         graph.add((node, DCAT.theme, eu_theme(graph, code)))
     if catalog.database:
@@ -99,18 +93,41 @@ def catalog_node(graph: Graph, catalog: Catalog, links: Links, datasets: list[Da
     return node
 
 
+def theme_concept(graph: Graph, catalog: Catalog, links: Links, theme_id: str) -> URIRef:
+    """A smart city dimension: a skos:Concept of the scheme /theme, close to its EU data themes."""
+    concept = URIRef(links.theme(theme_id))
+    graph.add((concept, RDF.type, SKOS.Concept))
+    graph.add((concept, SKOS.inScheme, URIRef(links.themes)))
+    graph.add((concept, SKOS.notation, Literal(theme_id)))
+    theme = catalog.theme(theme_id)
+    if theme:
+        parts.texts(graph, concept, SKOS.prefLabel, theme.title, theme.title_en)
+    else:
+        graph.add((concept, SKOS.prefLabel, Literal(theme_id)))
+    for code in eu_themes(catalog, theme_id):
+        graph.add((concept, SKOS.closeMatch, DATA_THEME[code]))
+    return concept
+
+
 def eu_theme(graph: Graph, code: str) -> URIRef:
     concept = parts.concept(graph, DATA_THEME[code], DATA_THEME_LABELS[code])
     graph.add((concept, SKOS.inScheme, DATA_THEMES))
     return concept
 
 
+def resource(graph: Graph, url: str) -> URIRef:
+    """A web resource, typed as DCAT-AP 3.0.0's range shapes still ask (3.0.1 dropped that)."""
+    node = URIRef(url)
+    graph.add((node, RDF.type, RDFS.Resource))
+    return node
+
+
 def distribution(graph: Graph, node: URIRef, info: FileInfo | None, url: str, key: str, mimetype: str,
                  license_node, dates: tuple[str | None, str | None]) -> None:
     """One downloadable file: where, what format, how big, its checksum, licence and dates."""
     graph.add((node, RDF.type, DCAT.Distribution))
-    graph.add((node, DCAT.downloadURL, URIRef(url)))
-    graph.add((node, DCAT.accessURL, URIRef(url)))
+    graph.add((node, DCAT.downloadURL, resource(graph, url)))
+    graph.add((node, DCAT.accessURL, resource(graph, url)))
     media = URIRef(MEDIA_TYPE + mimetype)
     graph.add((media, RDF.type, DCTERMS.MediaType))
     graph.add((node, DCAT.mediaType, media))
@@ -166,15 +183,15 @@ def add_distributions(graph: Graph, node: URIRef, page: str, dataset: DatasetInf
 
 
 def add_versions(graph: Graph, node: URIRef, page: str, dataset: DatasetInfo, links: Links) -> None:
-    """Each published version (dcat:hasVersion; the newest dcat:hasCurrentVersion) with its number, date,
-    notes and its zip at a URL that never changes. Versions are dcat:Resource, not dcat:Dataset:
+    """The version chain of DCAT 3: each published version (number, date, notes, its zip at a URL that
+    never changes) points to the one before (dcat:previousVersion); the dataset to its current version.
+    Versions are dcat:Resource and not linked with dcat:hasVersion, whose DCAT-AP range is dcat:Dataset:
     a harvester (ckanext-dcat's) takes every dcat:Dataset in a catalog for a dataset of its own."""
     previous = None
     for version in dataset.versions:
         iri = URIRef(f"{page}/changes#v{version.number}")
         graph.add((iri, RDF.type, DCAT3.Resource))
         graph.add((iri, DCAT3.version, Literal(str(version.number))))
-        graph.add((iri, DCAT3.isVersionOf, node))
         graph.add((iri, DCTERMS.issued, Literal(version.date, datatype=XSD.dateTime)))
         parts.texts(graph, iri, DCTERMS.title, f"{dataset.title} — versi {version.number}",
                     f"{dataset.title_en} — version {version.number}" if dataset.title_en else "")
@@ -183,11 +200,13 @@ def add_versions(graph: Graph, node: URIRef, page: str, dataset: DatasetInfo, li
             graph.add((iri, DCAT3.previousVersion, previous))
         if version.files.get("zip"):
             url = links.dataset_zip(dataset.name).removesuffix(".zip") + f"/v{version.number}.zip"
-            graph.add((iri, RDFS.seeAlso, URIRef(url)))
-        graph.add((node, DCAT3.hasVersion, iri))
+            graph.add((iri, RDFS.seeAlso, resource(graph, url)))
         previous = iri
     if previous is not None:
         graph.add((node, DCAT3.hasCurrentVersion, previous))
+        before = graph.value(previous, DCAT3.previousVersion)
+        if before is not None:
+            graph.add((node, DCAT3.previousVersion, before))
 
 
 def version_notes(version) -> str:
@@ -218,7 +237,7 @@ def add_dataset(graph: Graph, dataset: DatasetInfo, catalog: Catalog, links: Lin
     if license_node is not None:
         graph.add((node, DCTERMS.license, license_node))
     for theme in dataset.themes:
-        graph.add((node, DCAT.theme, URIRef(links.theme(theme))))
+        graph.add((node, DCAT.theme, theme_concept(graph, catalog, links, theme)))
         for code in eu_themes(catalog, theme):
             graph.add((node, DCAT.theme, eu_theme(graph, code)))
     for keyword in dataset.keywords:
@@ -242,7 +261,7 @@ def add_dataset(graph: Graph, dataset: DatasetInfo, catalog: Catalog, links: Lin
     graph.add((node, DCAT.landingPage, parts.document(graph, page)))
     for source in dataset.sources:
         if source.get("path"):
-            related = URIRef(source["path"])
+            related = resource(graph, source["path"])
             graph.add((node, DCTERMS.relation, related))
             if source.get("title"):
                 graph.add((related, RDFS.label, Literal(source["title"])))

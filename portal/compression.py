@@ -1,0 +1,80 @@
+"""gzip for text responses when the client asks (Accept-Encoding), at the ASGI edge, for pages,
+APIs, linked data, CSV downloads and Datasette alike.
+
+What it leaves as it is: requests with a Range header (ranges are ranges of the stored bytes, so they
+get the identity encoding), HEAD, statuses other than 200, responses already encoded or marked
+no-transform, small ones, and files over MAX_BYTES (compressing those would tie up a core for seconds;
+a proxy can serve them precompressed). A compressed response has a weak ETag, so If-None-Match still
+answers 304 and no cache mistakes it for the stored bytes; every compressible response says
+``Vary: Accept-Encoding``. It runs after the CSP hashing of Datasette's pages, on the final HTML.
+"""
+
+from __future__ import annotations
+
+import zlib
+
+COMPRESSIBLE = (b"text/", b"application/json", b"application/ld+json", b"application/geo+json",
+                b"application/xml", b"application/atom+xml", b"application/rdf+xml", b"application/javascript",
+                b"application/vnd.citationstyles.csl+json", b"application/x-bibtex",
+                b"application/x-research-info-systems", b"image/svg+xml")
+MIN_BYTES = 512  # below this gzip's header costs more than it saves
+MAX_BYTES = 32 * 1024 * 1024
+FAST_FROM_BYTES = 1024 * 1024  # larger (or of unknown length): level 1, several times faster than 6
+
+
+def accepts_gzip(scope: dict) -> bool:
+    headers = {name.lower(): value for name, value in scope.get("headers", [])}
+    if scope.get("method") != "GET" or b"range" in headers:
+        return False
+    for part in headers.get(b"accept-encoding", b"").lower().split(b","):
+        coding, *params = [item.strip() for item in part.split(b";")]
+        if coding in (b"gzip", b"*") and not any(p.replace(b" ", b"") in (b"q=0", b"q=0.0", b"q=0.00", b"q=0.000")
+                                                for p in params):
+            return True
+    return False
+
+
+def with_compression(send, scope: dict):
+    wanted = accepts_gzip(scope)
+    compressor = None
+
+    async def send_compressed(message):
+        nonlocal compressor
+        if message["type"] == "http.response.start":
+            headers = list(message.get("headers", []))
+            found = {name.lower(): value for name, value in headers}
+            if not found.get(b"content-type", b"").lower().startswith(COMPRESSIBLE):
+                return await send(message)
+            headers = vary(headers)
+            length = int(found[b"content-length"]) if found.get(b"content-length", b"").isdigit() else None
+            if wanted and message.get("status", 200) == 200 and b"content-encoding" not in found \
+                    and b"no-transform" not in found.get(b"cache-control", b"") \
+                    and (length is None or MIN_BYTES <= length <= MAX_BYTES):
+                level = 6 if length is not None and length < FAST_FROM_BYTES else 1
+                compressor = zlib.compressobj(level, zlib.DEFLATED, 31)  # 31: gzip framing
+                headers = [(name, weak(value) if name.lower() == b"etag" else value) for name, value in headers
+                           if name.lower() != b"content-length"] + [(b"content-encoding", b"gzip")]
+            return await send(dict(message, headers=headers))
+        if compressor is None or message["type"] != "http.response.body":
+            return await send(message)
+        body = compressor.compress(message.get("body", b""))
+        more = message.get("more_body", False)
+        if not more:
+            body += compressor.flush()
+        if body or not more:
+            await send({"type": "http.response.body", "body": body, "more_body": more})
+
+    return send_compressed
+
+
+def vary(headers: list) -> list:
+    for index, (name, value) in enumerate(headers):
+        if name.lower() == b"vary":
+            if b"accept-encoding" not in value.lower():
+                headers[index] = (name, value + b", Accept-Encoding")
+            return headers
+    return headers + [(b"vary", b"Accept-Encoding")]
+
+
+def weak(etag: bytes) -> bytes:
+    return etag if etag.startswith(b"W/") else b"W/" + etag
