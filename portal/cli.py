@@ -151,7 +151,8 @@ def serve(build_dir: Path, datasets_dir: Path, metadata_dir: Path, host: str, po
     os.environ["PORTAL_BUILD_DIR"] = str(build_dir.resolve())  # read by every worker process
     # Links name this server unless the public address is configured (behind a proxy it must be).
     shown_host = f"[{host}]" if ":" in host else host
-    os.environ.setdefault("PORTAL_BASE_URL", f"http://{shown_host}:{port}")
+    if not os.environ.get("PORTAL_BASE_URL"):
+        os.environ["PORTAL_BASE_URL"] = f"http://{shown_host}:{port}"
     try:
         parse_base_url(os.environ["PORTAL_BASE_URL"])
     except ValueError as error:

@@ -36,10 +36,10 @@ def accepts_gzip(scope: dict) -> bool:
 
 def with_compression(send, scope: dict):
     wanted = accepts_gzip(scope)
-    compressor = None
+    compressor, start = None, None
 
     async def send_compressed(message):
-        nonlocal compressor
+        nonlocal compressor, start
         if message["type"] == "http.response.start":
             headers = list(message.get("headers", []))
             found = {name.lower(): value for name, value in headers}
@@ -54,6 +54,8 @@ def with_compression(send, scope: dict):
                 compressor = zlib.compressobj(level, zlib.DEFLATED, 31)  # 31: gzip framing
                 headers = [(name, weak(value) if name.lower() == b"etag" else value) for name, value in headers
                            if name.lower() != b"content-length"] + [(b"content-encoding", b"gzip")]
+                start = dict(message, headers=headers)  # sent with the first body: its length may be known then
+                return None
             return await send(dict(message, headers=headers))
         if compressor is None or message["type"] != "http.response.body":
             return await send(message)
@@ -61,6 +63,11 @@ def with_compression(send, scope: dict):
         more = message.get("more_body", False)
         if not more:
             body += compressor.flush()
+        if start is not None:  # the first body: a response in one piece keeps its Content-Length
+            if not more:
+                start["headers"].append((b"content-length", str(len(body)).encode()))
+            await send(start)
+            start = None
         if body or not more:
             await send({"type": "http.response.body", "body": body, "more_body": more})
 

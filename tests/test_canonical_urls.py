@@ -72,3 +72,71 @@ def test_absolute_urls_name_the_base_url(served):
         redirect = client.get("/sql/portal/kelurahan_mini/", headers=HOSTILE_HEADERS, follow_redirects=False)
         assert redirect.status_code == 302 and redirect.headers["location"] == "/sql/portal/kelurahan_mini"
         assert f"Sitemap: {served}/sitemap.xml" in client.get("/robots.txt", headers=HOSTILE_HEADERS).text
+
+
+def test_forwarded_for_is_believed_only_from_trusted_proxies():
+    from portal.urls import TrustedProxies
+
+    def scope(peer: str, *forwarded: str) -> dict:
+        return {"client": (peer, 5000), "headers": [(b"x-forwarded-for", value.encode()) for value in forwarded]}
+
+    proxies = TrustedProxies("127.0.0.1, 10.0.0.0/8")
+    assert proxies.client(scope("203.0.113.7", "198.51.100.1")) == "203.0.113.7"  # not a proxy: ignored
+    assert proxies.client(scope("127.0.0.1", "198.51.100.1")) == "198.51.100.1"
+    assert proxies.client(scope("127.0.0.1", "6.6.6.6, 198.51.100.1, 10.1.2.3")) == "198.51.100.1"  # spoofed left
+    assert proxies.client(scope("127.0.0.1", "6.6.6.6", "198.51.100.1")) == "198.51.100.1"  # two headers, one list
+    assert proxies.client(scope("127.0.0.1", "not-an-address")) == "not-an-address"
+    assert proxies.client(scope("127.0.0.1")) == "127.0.0.1"
+    assert TrustedProxies("").client(scope("127.0.0.1", "198.51.100.1")) == "127.0.0.1"
+
+
+def test_the_application_hands_on_the_client_and_the_base_url(published_build):
+    import asyncio
+
+    from portal import create_app
+    from portal.asgi import PortalApplication
+
+    application = PortalApplication(create_app({"BUILD_DIR": str(published_build), "BASE_URL": "https://data.example.go.id",
+                                                "TRUSTED_PROXIES": "127.0.0.1"}))
+    seen = {}
+
+    async def pages(scope, receive, send):  # stands in for the Flask pages: records what they would get
+        seen.update(scope)
+        await send({"type": "http.response.start", "status": 204, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    application.pages = pages
+
+    async def call():
+        async def receive():
+            return {"type": "http.request", "body": b""}
+
+        async def send(message):
+            pass
+
+        await application({"type": "http", "method": "GET", "path": "/about", "raw_path": b"/about",
+                           "query_string": b"", "scheme": "http", "client": ("127.0.0.1", 4000),
+                           "server": ("127.0.0.1", 8000),
+                           "headers": [(b"host", EVIL.encode()), (b"x-forwarded-for", b"6.6.6.6, 198.51.100.1"),
+                                       (b"x-forwarded-host", EVIL.encode())]}, receive, send)
+
+    asyncio.new_event_loop().run_until_complete(call())
+    assert seen["client"][0] == "198.51.100.1" and seen["scheme"] == "https"
+    assert dict(seen["headers"])[b"host"] == b"data.example.go.id"
+    assert not any(name.startswith(b"x-forwarded") for name, _ in seen["headers"])
+
+
+@pytest.mark.parametrize("value", ["data.example.go.id", "ftp://x", "https://x/portal", "https://x?a=1",
+                                   "https://user:pw@x", "https://"])
+def test_a_base_url_that_is_not_an_origin_is_refused(value, published_build):
+    from portal import create_app
+    from portal.urls import parse_base_url
+
+    with pytest.raises(ValueError, match="PORTAL_BASE_URL"):
+        parse_base_url(value)
+    env = dict(os.environ, PORTAL_BASE_URL=value)
+    result = subprocess.run([sys.executable, "-m", "portal", "serve", "--build", str(published_build),
+                             "--port", str(free_port())], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "PORTAL_BASE_URL" in result.stderr and "Traceback" not in result.stderr
+    with pytest.raises(ValueError):
+        create_app({"BUILD_DIR": str(published_build), "BASE_URL": value})
