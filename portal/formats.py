@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .catalog import FileInfo, ResourceInfo
 from .profile import N_
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -35,3 +36,35 @@ def split_file_name(file_name: str) -> tuple[str, Format] | None:
         if file_name.endswith(fmt.suffix) and len(file_name) > len(fmt.suffix):
             return file_name[: -len(fmt.suffix)], fmt
     return None
+
+
+@dataclass(frozen=True)
+class TableFile:
+    """One built download of a table: its format and file."""
+
+    table: str  # the resource (table) name
+    format: Format
+    info: FileInfo
+
+    @property
+    def original(self) -> bool:
+        return self.format is ORIGINAL
+
+    @property
+    def file_name(self) -> str:
+        return self.table + self.format.suffix
+
+    @property
+    def history_key(self) -> str:
+        """Its key in a version's files (VersionInfo.files): the table name for the original CSV."""
+        return self.table if self.original else self.file_name
+
+
+def table_files(resource: ResourceInfo) -> list[TableFile]:
+    """The table's downloads that exist, in FORMATS order (no XLSX for large tables, GeoJSON only with coordinates)."""
+    found = []
+    for fmt in FORMATS:
+        info = resource.file if fmt is ORIGINAL else resource.downloads.get(fmt.key)
+        if info is not None:
+            found.append(TableFile(resource.name, fmt, info))
+    return found

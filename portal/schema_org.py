@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from .catalog import Catalog, DatasetInfo
 from .ckan.dictize import license_fields
-from .formats import FORMATS, ORIGINAL
+from .formats import table_files
 from .urls import Links
 
 
@@ -22,14 +22,10 @@ def organization(catalog: Catalog, publisher_id: str) -> dict:
 
 
 def downloads(dataset: DatasetInfo, links: Links) -> list[dict]:
-    found = []
-    for resource in dataset.resources:
-        for fmt in FORMATS:
-            info = resource.file if fmt is ORIGINAL else resource.downloads.get(fmt.key)
-            if info:
-                found.append({"@type": "DataDownload", "name": resource.name + fmt.suffix,
-                              "encodingFormat": fmt.mimetype, "contentSize": f"{info.bytes} B", "sha256": info.sha256,
-                              "contentUrl": links.download(dataset.name, resource.name + fmt.suffix)})
+    found = [{"@type": "DataDownload", "name": f.file_name, "encodingFormat": f.format.mimetype,
+              "contentSize": f"{f.info.bytes} B", "sha256": f.info.sha256,
+              "contentUrl": links.download(dataset.name, f.file_name)}
+             for resource in dataset.resources for f in table_files(resource)]
     if dataset.zip_file:
         found.append({"@type": "DataDownload", "name": f"{dataset.name}.zip", "encodingFormat": "application/zip",
                       "contentSize": f"{dataset.zip_file.bytes} B", "sha256": dataset.zip_file.sha256,

@@ -33,11 +33,13 @@ def wait_until_up(url: str, server: subprocess.Popen | None = None, seconds: flo
 
 
 @contextmanager
-def portal_server(build: Path, workers: int = 2):
-    """`portal serve` on a free port of 127.0.0.1; yields its base URL, stops it afterwards."""
+def portal_server(build: Path, workers: int = 2, env: dict | None = None):
+    """`portal serve` on a free port of 127.0.0.1 (``env``: its environment); yields its base URL, stops it
+    afterwards."""
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "portal", "serve", "--build", str(build), "--port", str(port),
-                               "--workers", str(workers)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                               "--workers", str(workers)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              env=env)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(base + "/about", server)

@@ -11,7 +11,7 @@ import sys
 import httpx
 import pytest
 
-from .servers import free_port, wait_until_up
+from .servers import free_port, portal_server
 
 EVIL = "evil.example"
 HOSTILE_HEADERS = {"Host": EVIL, "X-Forwarded-Host": EVIL, "X-Forwarded-Proto": "https",
@@ -38,18 +38,10 @@ PATHS = [
 
 @pytest.fixture(scope="module")
 def served(published_build):
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = dict(os.environ, PORTAL_BASE_URL=base)
-    server = subprocess.Popen([sys.executable, "-m", "portal", "serve", "--build", str(published_build),
-                               "--port", str(port), "--workers", "1"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_until_up(base + "/about", server)
+    # `portal serve` sets PORTAL_BASE_URL to its own address: the one every URL must name.
+    with portal_server(published_build, workers=1, env={k: v for k, v in os.environ.items()
+                                                        if k != "PORTAL_BASE_URL"}) as base:
         yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 @pytest.mark.parametrize("path", PATHS)

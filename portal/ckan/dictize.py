@@ -20,7 +20,7 @@ import json
 import re
 
 from ..catalog import Catalog, DatasetInfo, FileInfo, ResourceInfo
-from ..formats import FORMATS, ORIGINAL
+from ..formats import table_files
 from ..urls import Links
 from .ids import download_id, group_id, organization_id, package_id, resource_id, tag_id
 from .licenses import ckan_license
@@ -47,46 +47,37 @@ def tag_name(keyword: str) -> str:
 
 def organization_dict(catalog: Catalog, publisher_id: str, links: Links, package_count: int | None = None) -> dict:
     publisher = catalog.publisher(publisher_id)
-    title = publisher.name if publisher else publisher_id
-    data = {
-        "id": organization_id(publisher_id),
-        "name": publisher_id,
-        "title": title,
-        "display_name": title,
-        "description": publisher.description if publisher else "",
-        "type": "organization",
-        "is_organization": True,
-        "state": "active",
-        "approval_status": "approved",
-        "image_url": "",
-        "image_display_url": "",
-        "created": ckan_datetime(catalog.created),
-        "url": links.publisher(publisher_id) if publisher else "",
-    }
+    data = group_like(catalog, organization_id(publisher_id), publisher_id, publisher.name if publisher else "",
+                      publisher.description if publisher else "", links.publisher(publisher_id) if publisher else "",
+                      True, package_count)
     if publisher and publisher.url:
         data["homepage"] = publisher.url
-    if package_count is not None:
-        data["package_count"] = package_count
     return data
 
 
 def group_dict(catalog: Catalog, theme_id: str, links: Links, package_count: int | None = None) -> dict:
     theme = catalog.theme(theme_id)
-    title = theme.title if theme else theme_id
+    return group_like(catalog, group_id(theme_id), theme_id, theme.title if theme else "",
+                      theme.description if theme else "", links.theme(theme_id) if theme else "", False, package_count)
+
+
+def group_like(catalog: Catalog, uuid: str, name: str, title: str, description: str, url: str, is_organization: bool,
+               package_count: int | None) -> dict:
+    """An organisation (a publisher) or a group (a theme), as CKAN's group_show gives both."""
     data = {
-        "id": group_id(theme_id),
-        "name": theme_id,
-        "title": title,
-        "display_name": title,
-        "description": theme.description if theme else "",
-        "type": "group",
-        "is_organization": False,
+        "id": uuid,
+        "name": name,
+        "title": title or name,
+        "display_name": title or name,
+        "description": description,
+        "type": "organization" if is_organization else "group",
+        "is_organization": is_organization,
         "state": "active",
         "approval_status": "approved",
         "image_url": "",
         "image_display_url": "",
         "created": ckan_datetime(catalog.created),
-        "url": links.theme(theme_id) if theme else "",
+        "url": url,
     }
     if package_count is not None:
         data["package_count"] = package_count
@@ -212,18 +203,13 @@ def resource_dicts(dataset: DatasetInfo, links: Links) -> list[dict]:
     found = []
     for resource in dataset.resources:
         title = resource.title or resource.name
-        for fmt in FORMATS:
-            original = fmt is ORIGINAL
-            info = resource.file if original else resource.downloads.get(fmt.key)
-            if info is None:
-                continue
-            file_name = resource.name + fmt.suffix
-            key = resource.name if original else file_name
+        for table_file in table_files(resource):
+            fmt, original = table_file.format, table_file.original
             found.append(distribution(
-                dataset, resource_id(dataset.name, resource.name) if original else download_id(dataset.name, file_name),
+                dataset, resource_id(dataset.name, resource.name) if original else download_id(dataset.name, table_file.file_name),
                 title if original else f"{title} ({fmt.short})", resource.description if original else str(fmt.label),
-                links.download(dataset.name, file_name), FORMAT_NAMES[fmt.key], fmt.mimetype, info,
-                file_versions(dataset, key), len(found),
+                links.download(dataset.name, table_file.file_name), FORMAT_NAMES[fmt.key], fmt.mimetype,
+                table_file.info, file_versions(dataset, table_file.history_key), len(found),
                 **({"table_name": resource.name, "rows": resource.rows} if original else {"table_name": resource.name})))
     if dataset.zip_file:
         found.append(distribution(

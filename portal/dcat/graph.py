@@ -20,7 +20,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, XSD
 
 from ..catalog import Catalog, DatasetInfo, FileInfo
 from ..ckan.dictize import file_versions
-from ..formats import FORMATS, ORIGINAL
+from ..formats import table_files
 from ..urls import Links
 from . import parts
 from .vocabulary import (ACCESS_RIGHT, ACCESS_RIGHTS, ADMS, AVAILABILITY, DATA_THEME, DCAT3, DCATAP, DATA_THEMES, EU_THEMES,
@@ -154,16 +154,12 @@ def distribution(graph: Graph, node: URIRef, info: FileInfo | None, url: str, ke
 
 def add_distributions(graph: Graph, node: URIRef, page: str, dataset: DatasetInfo, links: Links, license_node) -> None:
     for resource in dataset.resources:
-        for fmt in FORMATS:
-            original = fmt is ORIGINAL
-            info = resource.file if original else resource.downloads.get(fmt.key)
-            if info is None:
-                continue
-            file_name = resource.name + fmt.suffix
-            iri = URIRef(f"{page}#distribution-{resource.name if original else file_name}")
-            distribution(graph, iri, info, links.download(dataset.name, file_name), fmt.key, fmt.mimetype,
-                         license_node, file_versions(dataset, resource.name if original else file_name))
-            graph.add((iri, DCTERMS.identifier, Literal(resource.name if original else file_name)))
+        for table_file in table_files(resource):
+            fmt, original = table_file.format, table_file.original
+            iri = URIRef(f"{page}#distribution-{resource.name if original else table_file.file_name}")
+            distribution(graph, iri, table_file.info, links.download(dataset.name, table_file.file_name), fmt.key,
+                         fmt.mimetype, license_node, file_versions(dataset, table_file.history_key))
+            graph.add((iri, DCTERMS.identifier, Literal(resource.name if original else table_file.file_name)))
             title = resource.title or resource.name
             parts.texts(graph, iri, DCTERMS.title, title if original else f"{title} ({fmt.short})")
             parts.texts(graph, iri, DCTERMS.description, resource.description if original else str(fmt.label))

@@ -7,7 +7,7 @@ import hashlib
 from flask import Blueprint, Response, abort, g, send_file
 
 from ..catalog import DatasetInfo, FileInfo
-from ..formats import FORMATS, ORIGINAL, split_file_name
+from ..formats import ORIGINAL, split_file_name, table_files
 
 blueprint = Blueprint("downloads", __name__, url_prefix="/download")
 
@@ -31,12 +31,7 @@ def dataset_files(dataset: DatasetInfo) -> list[tuple[str, FileInfo]]:
     """(name a download is saved under, its FileInfo) for every current file of a dataset. The name
     is the last part of the file's URL and of its Content-Disposition, so a folder of downloaded
     files checks with ``sha256sum -c``."""
-    files = []
-    for resource in dataset.resources:
-        for fmt in FORMATS:
-            info = resource.file if fmt is ORIGINAL else resource.downloads.get(fmt.key)
-            if info:
-                files.append((resource.name + fmt.suffix, info))
+    files = [(f.file_name, f.info) for resource in dataset.resources for f in table_files(resource)]
     if dataset.zip_file:
         files.append((f"{dataset.name}.zip", dataset.zip_file))
     if dataset.package_file:
