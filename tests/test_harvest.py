@@ -134,3 +134,24 @@ def test_package_dicts_pass_ckans_own_schema(bundled):
                *(t["id"] for t in package["tags"]), *(r["id"] for r in package["resources"])]
         assert all(uuid_validator(value) == value for value in ids)
         assert len(set(ids)) == len(ids)
+
+
+def test_spatial_passes_ckanext_spatial(bundled):
+    """ckanext-spatial's own check of the `spatial` extra (SpatialMetadata.check_spatial_extra, run after
+    package_create) and its solr-bbox indexing accept the harvested outline of Kota Malang."""
+    from ckanext.spatial.plugin import SpatialMetadata
+    from ckanext.spatial.search import search_backends
+
+    base, catalog = bundled
+    result = harvest(base, {})
+    checked = 0
+    for call in result.imported:
+        package = call["validated"]
+        spatial = {extra["key"]: extra["value"] for extra in package["extras"]}.get("spatial")
+        if spatial is None:
+            continue
+        SpatialMetadata().check_spatial_extra(dict(package, id=package["id"]))  # raises ValidationError if wrong
+        box = search_backends["solr-bbox"]().index_dataset({"spatial": spatial})
+        assert 112.5 < box["minx"] < box["maxx"] < 112.8 and -8.1 < box["miny"] < box["maxy"] < -7.9
+        checked += 1
+    assert checked == sum(d.spatial.get("kode_wilayah") == "35.73" for d in catalog.datasets) > 0
