@@ -56,3 +56,31 @@ def test_conditional_request_is_304(client):
     first = client.get("/download/wilayah-mini/kecamatan_mini.csv")
     again = client.get("/download/wilayah-mini/kecamatan_mini.csv", headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304
+
+
+def test_downloads_of_an_older_layout_are_rebuilt_not_reused(tmp_path, monkeypatch):
+    """An unchanged dataset reuses the live release's download files, unless they were built in an
+    older layout (downloads/LAYOUT): then they are built again, here as a zip with its root descriptor."""
+    from portal.publish import downloads, publish, release
+
+    from .conftest import FIXTURE_DATASETS, FIXTURE_METADATA, copy_datasets
+
+    def folder_zip(folder, zip_path, extra=None):  # what layout 1 wrote: entries inside <dataset>/
+        release.write_zip(folder, zip_path, extra)
+        entries = zipfile.ZipFile(zip_path)
+        contents = {name: entries.read(name) for name in entries.namelist()}
+        with zipfile.ZipFile(zip_path, "w") as rewritten:
+            for name, content in contents.items():
+                rewritten.writestr(f"{folder.name}/{name}", content)
+
+    datasets = copy_datasets(tmp_path / "d", *FIXTURE_DATASETS.iterdir())
+    build = tmp_path / "build"
+    with monkeypatch.context() as patch:
+        patch.setattr(downloads, "write_zip", folder_zip)
+        patch.setattr(downloads, "LAYOUT", "1")
+        publish(datasets, FIXTURE_METADATA, build)
+    live = (build / "current").resolve()
+    assert "wilayah-mini/datapackage.json" in zipfile.ZipFile(live / "downloads/wilayah-mini.zip").namelist()
+    publish(datasets, FIXTURE_METADATA, build)  # nothing changed, but the layout did
+    current = (build / "current").resolve()
+    assert current != live and "datapackage.json" in zipfile.ZipFile(current / "downloads/wilayah-mini.zip").namelist()
