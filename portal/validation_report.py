@@ -86,6 +86,12 @@ HINTS = {
     "portal-formula-cell": (N_("Peringatan: sel tampak seperti rumus spreadsheet."),
                             N_("Paket tetap diterbitkan; unduhan Excel menampilkan sel ini sebagai teks (diawali '). "
                                "Periksa apakah nilainya memang dimaksudkan begitu.")),
+    "field-error": (N_("Definisi kolom di skema tidak valid."),
+                    N_("Perbaiki kolom yang disebut: tipe dan format harus yang dikenal Table Schema (mis. tanggal: "
+                       "\"type\": \"date\", \"format\": \"%d/%m/%Y\").")),
+    "portal-internal-error": (N_("Paket ini menghentikan penerbitan karena kesalahan di portal."),
+                              N_("Paket lain tetap diterbitkan. Laporkan pesan di bawah kepada pengelola portal, "
+                                 "dengan berkas paketnya.")),
 }
 DEFAULT_HINT = (N_("Masalah pada paket data."), N_("Baca pesan asli di bawah dan perbaiki berkasnya."))
 

@@ -10,6 +10,7 @@ import sqlite3
 from pathlib import Path
 
 from ..catalog import FieldInfo, ResourceChange, ResourceInfo
+from .wide import joined
 
 SAMPLE_KEYS = 5
 
@@ -55,11 +56,11 @@ class ReleaseComparison:
 
     def compare_by_key(self, change: ResourceChange, table: str, key: list[str], others: list[str]) -> None:
         t = quoted(table)
-        match = " AND ".join(f"o.{quoted(k)} = n.{quoted(k)}" for k in key)
+        match = joined([f"o.{quoted(k)} = n.{quoted(k)}" for k in key], "AND")
         shown = " || '|' || ".join(f"n.{quoted(k)}" for k in key)
         only_new = f"FROM main.{t} n WHERE NOT EXISTS (SELECT 1 FROM old.{t} o WHERE {match})"
         only_old = f"FROM old.{t} n WHERE NOT EXISTS (SELECT 1 FROM main.{t} o WHERE {match})"
-        differs = " OR ".join(f"n.{quoted(c)} IS NOT o.{quoted(c)}" for c in others) or "0"
+        differs = joined([f"n.{quoted(c)} IS NOT o.{quoted(c)}" for c in others], "OR")
         both_differ = f"FROM main.{t} n JOIN old.{t} o ON {match} WHERE {differs}"
         change.compared_by = "primary key"
         change.added, change.sample_added = self.scalar(f"SELECT count(*) {only_new}"), self.keys(f"SELECT {shown} {only_new}")

@@ -22,6 +22,7 @@ from .cast import looks_like_formula, neutralise_formula
 from .charts import find_geo
 from .descriptor import cross_package_keys, csv_dialect
 from .release import write_zip
+from .wide import JSON_PAIRS
 
 BOM = b"\xef\xbb\xbf"
 XLSX_MAX_ROWS = 1_048_575  # Excel's limit, less the header row
@@ -169,14 +170,21 @@ JSON_BATCH = 10_000
 
 def write_json_rows(conn: sqlite3.Connection, table: str, columns: list[str], path: Path) -> None:
     """A JSON array of objects, one per line, written in batches so a large table never sits in memory.
-    SQLite's json_object encodes the rows (in C), as Datasette's JSON would show the values."""
-    pairs = ", ".join(f"'{column}', {quoted(column)}" for column in columns)  # names are SQL identifiers
-    cursor = conn.execute(f"select json_object({pairs}) from {quoted(table)} order by rowid")
+    SQLite's json_object encodes the rows (in C), as Datasette's JSON would show the values; a table too
+    wide for one json_object call (wide.JSON_PAIRS) is encoded by Python instead."""
+    if len(columns) > JSON_PAIRS:
+        selected = ", ".join(quoted(column) for column in columns)
+        cursor = conn.execute(f"select {selected} from {quoted(table)} order by rowid")
+        encode = lambda row: json.dumps(dict(zip(columns, row)), ensure_ascii=False, separators=(",", ":"))  # noqa: E731
+    else:
+        pairs = ", ".join(f"'{column}', {quoted(column)}" for column in columns)  # names are SQL identifiers
+        cursor = conn.execute(f"select json_object({pairs}) from {quoted(table)} order by rowid")
+        encode = lambda row: row[0]  # noqa: E731
     with open(path, "w", encoding="utf-8") as out:
         out.write("[")
         separator = "\n"
         while batch := cursor.fetchmany(JSON_BATCH):
-            out.write(separator + ",\n".join(row for (row,) in batch))
+            out.write(separator + ",\n".join(encode(row) for row in batch))
             separator = ",\n"
         out.write("\n]\n")
 

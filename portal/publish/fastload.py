@@ -25,6 +25,7 @@ from frictionless import Field
 from .cast import make_caster
 from .descriptor import csv_dialect, normalize_key
 from . import scan  # its caps are read at call time, so a deployment (or a test) can change them
+from .wide import joined, select_row
 
 # Cell-parsing options that change how text is read: such fields take the frictionless path.
 PARSING_OPTIONS = frozenset({"decimalChar", "groupChar", "bareNumber", "trueValues", "falseValues", "floatNumber"})
@@ -124,7 +125,7 @@ FORMULA_START_CODES = "61, 43, 45, 64, 9, 13"  # unicode() of = + - @ tab CR (ca
 
 
 def extremes(conn: sqlite3.Connection, table: str, columns: list[Column]) -> tuple[int, int, dict[str, Extremes]]:
-    """(rows, blank rows, per-column extremes) in one scan of the table.
+    """(rows, blank rows, per-column extremes) in one scan of the table (one per 100 columns: wide.py).
 
     Odd cells need no aggregate of their own: SQLite sorts TEXT above numbers and BLOB above TEXT, so
     a column holds some exactly when its max() is not of its stored type."""
@@ -135,8 +136,8 @@ def extremes(conn: sqlite3.Connection, table: str, columns: list[Column]) -> tup
         parts += [f"count(*) - count({q})", f"min({q})", f"max({q})",
                   f"max(length(CAST({q} AS BLOB)))" if free_text else "NULL",
                   f"sum(unicode({q}) IN ({FORMULA_START_CODES}))" if free_text else "0"]
-    blank = " AND ".join(f"{quoted(c.name)} IS NULL" for c in columns)
-    row = conn.execute(f"SELECT count(*), sum({blank}), {', '.join(parts)} FROM {quoted(table)}").fetchone()
+    blank = joined([f"{quoted(c.name)} IS NULL" for c in columns], "AND")
+    row = select_row(conn, ["count(*)", f"sum({blank})", *parts], quoted(table))
     width = 5
     found = {c.name: Extremes(*row[2 + i * width: 2 + (i + 1) * width]) for i, c in enumerate(columns)}
     for c in columns:

@@ -21,6 +21,7 @@ from .descriptor import csv_dialect, foreign_keys, normalize_key
 from .discover import PackageSource
 from .fastload import Extremes, Unvouched, fast_load
 from .report import Issue
+from .wide import select_row
 
 
 class LoadError(Exception):
@@ -116,11 +117,14 @@ class ReleaseDatabase:
             raise LoadError(Issue(str(source.descriptor_file), "portal-foreign-key",
                                   "tables of this package reference each other in a cycle: SQLite needs the "
                                   "referenced table first", field="foreignKeys")) from error
-        with self.savepoint():
+        loaded = []
+        with self.savepoint():  # all of the package or, on any exception, none of it
             for resource in order:
                 create_table(self.db, resource)
                 rows = insert_rows(self.db, source.resource_file(resource), resource)
-                self._register(resource, TableLoad(source.name, rows, column_stats(self.conn, resource, rows)))
+                loaded.append((resource, TableLoad(source.name, rows, column_stats(self.conn, resource, rows))))
+        for resource, load in loaded:
+            self._register(resource, load)
 
     def finish(self) -> dict[str, TableLoad]:
         """The tables are complete. Indexes on foreign keys, full-text search and statistics for the
@@ -308,8 +312,7 @@ def distinct_counts(conn: sqlite3.Connection, resource: dict, rows: int) -> dict
     table, names = resource["name"], [f["name"] for f in resource["schema"]["fields"]]
     key = normalize_key(resource["schema"].get("primaryKey"))
     if rows <= EXACT_DISTINCT_MAX_ROWS:
-        values = conn.execute(f'select {", ".join(f"""count(distinct "{n}")""" for n in names)} from "{table}"').fetchone()
-        return dict(zip(names, values))
+        return dict(zip(names, select_row(conn, [f'count(distinct "{n}")' for n in names], f'"{table}"')))
     counts = {}
     for name in names:
         if key == [name]:
@@ -323,7 +326,7 @@ def distinct_counts(conn: sqlite3.Connection, resource: dict, rows: int) -> dict
 
 def column_stats(conn: sqlite3.Connection, resource: dict, rows: int) -> dict[str, ColumnStats]:
     table, names = resource["name"], [f["name"] for f in resource["schema"]["fields"]]
-    parts = [f'count(*) - count("{n}"), min("{n}"), max("{n}")' for n in names]
-    values = conn.execute(f'select {", ".join(parts)} from "{table}"').fetchone()
+    parts = [part for n in names for part in (f'count(*) - count("{n}")', f'min("{n}")', f'max("{n}")')]
+    values = select_row(conn, parts, f'"{table}"')
     distinct = distinct_counts(conn, resource, rows)
     return {n: ColumnStats(values[i * 3], distinct[n], values[i * 3 + 1], values[i * 3 + 2]) for i, n in enumerate(names)}

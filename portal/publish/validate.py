@@ -23,6 +23,7 @@ from .descriptor import cross_package_keys, csv_dialect, foreign_keys, normalize
 from .discover import PackageSource
 from .load import LoadError, ReleaseDatabase
 from .scan import COMPRESSED_SUFFIXES, MAX_COLUMNS, scan_data_files
+from .schema_check import field_issues
 from .metadata import PortalMetadata
 from ..profile import ACCESS_RIGHTS, FREQUENCIES, PUBLISHABLE_ACCESS, N_
 from ..scaffold import placeholders
@@ -124,21 +125,34 @@ def check_and_load_data(readable: list[PackageSource], sources: list[PackageSour
         source = by_name.get(name)
         if name not in graph:
             continue  # a carried-over package, or one missing or invalid (reported by check_reference)
-        if database.load_checked(source):
-            if database.formula_like(source):
-                issues[name] += scan_data_files(source)  # only warnings remain: which cells look like formulas
-            continue
-        found = scan_data_files(source)
-        if not blocking(found):
-            found += validate_with_frictionless(source)
-            for resource, ref in cross_package_keys(source.descriptor):
-                found += check_reference(source, resource, ref, by_name, issues, key_cache)
-        if not blocking(found):
-            try:
-                database.load_unchecked(source)
-            except LoadError as error:
-                found.append(error.issue)
-        issues[name] += found
+        try:
+            issues[name] += check_and_load(source, by_name, issues, database, key_cache)
+        except Exception as error:  # noqa: BLE001 - whatever it is, this package fails alone
+            issues[name].append(internal_error(source, "validate and load", error))
+
+
+def check_and_load(source: PackageSource, by_name: dict[str, PackageSource], issues: dict[str, list[Issue]],
+                   database: ReleaseDatabase, key_cache: dict) -> list[Issue]:
+    if database.load_checked(source):
+        # only warnings remain: which cells look like formulas
+        return scan_data_files(source) if database.formula_like(source) else []
+    found = scan_data_files(source)
+    if not blocking(found):
+        found += validate_with_frictionless(source)
+        for resource, ref in cross_package_keys(source.descriptor):
+            found += check_reference(source, resource, ref, by_name, issues, key_cache)
+    if not blocking(found):
+        try:
+            database.load_unchecked(source)
+        except LoadError as error:
+            found.append(error.issue)
+    return found
+
+
+def internal_error(source: PackageSource, stage: str, error: Exception) -> Issue:
+    """An exception while handling one package, as that package's error (the others go on)."""
+    return Issue(str(source.descriptor_file), "portal-internal-error",
+                 f"{stage}: {type(error).__name__}: {error}".strip()[:500])
 
 
 def references_first(graph: dict[str, set[str]], by_name: dict[str, PackageSource],
@@ -304,6 +318,7 @@ def check_resource_rules(file: str, index: int, resource: dict) -> list[Issue]:
         if not isinstance(column, str) or not SQL_NAME.match(column):
             issues.append(Issue(file, "portal-name", f"column name {column!r} must be a lower-case SQL identifier",
                                 field=f"{where}.schema.fields"))
+    issues += field_issues(file, where, schema["fields"])
     columns = {f.get("name") for f in schema["fields"] if isinstance(f, dict)}
     for i, view in enumerate(resource.get("views", []) or []):
         if not (isinstance(view, dict) and view.get("type") in CHART_KINDS and view.get("x") in columns
@@ -466,8 +481,8 @@ def check_reference(source, resource, foreign_key, by_name, issues, key_cache) -
     data_file = source.resource_file(resource)
     found = []
     for row_number, row in _read_rows(data_file, resource):
-        values = tuple(row.get(f, "") for f in fields)
-        if any(v in missing_values for v in values) or values in known:
+        values = tuple(row.get(f) for f in fields)  # None: the row ends before the cell (frictionless reports it)
+        if any(v is None or v in missing_values for v in values) or values in known:
             continue
         found.append(Issue(str(data_file), "foreign-key",
                            f"value {', '.join(values)!r} is not a {', '.join(target_fields)} of "

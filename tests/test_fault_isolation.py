@@ -1,0 +1,127 @@
+"""One bad package never stops the others (issue 13, first part): the inputs that used to abort every
+package's publish are now that package's error, and a table as wide as the README promises (1,000
+columns) goes through the whole publish, every generated artifact included."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from portal import create_app
+from portal.publish import publish
+
+from .conftest import FIXTURE_DATASETS, FIXTURE_METADATA, copy_datasets
+
+WILAYAH = json.loads((FIXTURE_DATASETS / "wilayah-mini" / "datapackage.json").read_text())
+
+
+def package(datasets: Path, name: str, fields: list[dict], csv_text: str, foreign_keys: list | None = None) -> None:
+    """A package shaped like wilayah-mini with one table of the given fields and data."""
+    folder = datasets / name
+    (folder / "data").mkdir(parents=True)
+    table = name.replace("-", "_")
+    descriptor = {key: value for key, value in WILAYAH.items() if key not in ("resources", "queries", "name", "title")}
+    descriptor.update(name=name, title=name, resources=[{"name": table, "path": f"data/{table}.csv",
+                                                         "schema": {"fields": fields}}])
+    if foreign_keys:
+        descriptor["resources"][0]["schema"]["foreignKeys"] = foreign_keys
+    (folder / "datapackage.json").write_text(json.dumps(descriptor, indent=1))
+    (folder / "data" / f"{table}.csv").write_text(csv_text)
+
+
+def wide_csv(columns: int, rows: int) -> tuple[list[dict], str]:
+    names = [f"c{i}" for i in range(columns)]
+    lines = [",".join(names)] + [",".join(str(r * columns + i) for i in range(columns)) for r in range(rows)]
+    return [{"name": n, "type": "integer"} for n in names], "\n".join(lines) + "\n"
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory):
+    """The fixture packages, plus the inputs that used to abort everything."""
+    root = tmp_path_factory.mktemp("mixed")
+    datasets = copy_datasets(root / "datasets", *FIXTURE_DATASETS.iterdir())
+    package(datasets, "format-tanggal", [{"name": "tanggal", "type": "string", "format": "%Y-%m-%d"}],
+            "tanggal\n2024-01-31\n")
+    package(datasets, "baris-pendek", [{"name": "id", "type": "integer"}, {"name": "kode_kecamatan", "type": "string"}],
+            "id,kode_kecamatan\n1,35.73.01\n2\n",
+            [{"fields": "kode_kecamatan", "reference": {"package": "wilayah-mini", "resource": "kecamatan_mini",
+                                                         "fields": "kode"}}])
+    package(datasets, "cr-telanjang", [{"name": "id", "type": "integer"}, {"name": "kode_kecamatan", "type": "string"}],
+            "id,kode_kecamatan\n1,35.73\r01\n",
+            [{"fields": "kode_kecamatan", "reference": {"package": "wilayah-mini", "resource": "kecamatan_mini",
+                                                         "fields": "kode"}}])
+    fields, text = wide_csv(1000, 3)
+    package(datasets, "tabel-lebar", fields, text)
+    return datasets, root / "build"
+
+
+def test_each_bad_package_fails_alone(mixed):
+    datasets, build = mixed
+    report = publish(datasets, FIXTURE_METADATA, build)
+    status = {outcome.name: outcome.status for outcome in report.datasets}
+    assert status == {"layanan-mini": "published", "wilayah-mini": "published", "tabel-lebar": "published",
+                      "format-tanggal": "failed", "baris-pendek": "failed", "cr-telanjang": "failed"}
+    assert report.release_id and not report.ok
+    codes = {outcome.name: {issue.code for issue in outcome.issues} for outcome in report.datasets}
+    assert codes["format-tanggal"] == {"field-error"}
+    assert "missing-cell" in codes["baris-pendek"] and "portal-internal-error" not in codes["baris-pendek"]
+    issue = next(i for o in report.datasets if o.name == "format-tanggal" for i in o.issues)
+    assert issue.field == "resources[0].schema.fields[0]" and "%Y-%m-%d" in issue.message
+
+
+def test_the_command_names_the_package_and_exits_1(mixed, tmp_path):
+    datasets, _ = mixed
+    result = subprocess.run([sys.executable, "-m", "portal", "publish", "--datasets", str(datasets), "--metadata",
+                             str(FIXTURE_METADATA), "--build", str(tmp_path / "build")],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1 and "Traceback" not in result.stdout + result.stderr
+    assert "format-tanggal" in result.stdout and "field-error" in result.stdout
+
+
+def test_a_thousand_columns_go_through_every_artifact(mixed):
+    datasets, build = mixed
+    publish(datasets, FIXTURE_METADATA, build)
+    app = create_app({"BUILD_DIR": str(build), "BASE_URL": "http://localhost"})
+    client = app.test_client()
+    rows = client.get("/download/tabel-lebar/tabel_lebar.json").get_json()
+    assert len(rows) == 3 and len(rows[0]) == 1000 and rows[2]["c999"] == 2 * 1000 + 999
+    assert client.get("/download/tabel-lebar/tabel_lebar.xlsx").status_code == 200
+    assert "datapackage.json" in zipfile.ZipFile(build / "current" / "downloads" / "tabel-lebar.zip").namelist()
+    catalog = app.extensions["release_store"].current().catalog
+    assert len(catalog.dataset("tabel-lebar").resources[0].fields) == 1000
+    assert client.get("/dataset/tabel-lebar").status_code == 200
+    assert client.get("/api/3/action/package_show?id=tabel-lebar").status_code == 200
+    assert client.get("/catalog.ttl").status_code == 200
+    # A second version with one cell changed: the row diff over 1,000 columns.
+    table = datasets / "tabel-lebar" / "data" / "tabel_lebar.csv"
+    table.write_text(table.read_text().replace(",2999\n", ",-1\n"))
+    report = publish(datasets, FIXTURE_METADATA, build)
+    change = next(c for c in app.extensions["release_store"].current().catalog.dataset("tabel-lebar")
+                  .current_version.changes.resources if c.name == "tabel_lebar")
+    assert report.release_id and (change.added, change.removed) == (1, 1)
+
+
+def test_an_unexpected_exception_is_that_packages_error(tmp_path, monkeypatch):
+    """By construction: whatever goes wrong while one package is validated and loaded is its error."""
+    from portal.publish import fastload
+
+    real = fastload.fast_load
+
+    def failing(conn, resource, *args, **kwargs):
+        if resource["name"] == "pengaduan_mini":
+            raise RuntimeError("something no test foresaw")
+        return real(conn, resource, *args, **kwargs)
+
+    monkeypatch.setattr("portal.publish.load.fast_load", failing)
+    datasets = copy_datasets(tmp_path / "d", *FIXTURE_DATASETS.iterdir())
+    report = publish(datasets, FIXTURE_METADATA, tmp_path / "build")
+    outcomes = {o.name: o for o in report.datasets}
+    assert outcomes["wilayah-mini"].status == "published" and outcomes["layanan-mini"].status == "failed"
+    (issue,) = outcomes["layanan-mini"].issues
+    assert issue.code == "portal-internal-error" and "something no test foresaw" in issue.message
+    assert "validate and load" in issue.message
