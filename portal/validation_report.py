@@ -86,6 +86,8 @@ HINTS = {
     "portal-formula-cell": (N_("Peringatan: sel tampak seperti rumus spreadsheet."),
                             N_("Paket tetap diterbitkan; unduhan Excel menampilkan sel ini sebagai teks (diawali '). "
                                "Periksa apakah nilainya memang dimaksudkan begitu.")),
+    "portal-two-descriptors": (N_("Dua deskriptor paket dalam satu folder."),
+                               N_("Hapus salah satunya (datapackage.json atau datapackage.yaml): portal tidak memilihkan.")),
     "field-error": (N_("Definisi kolom di skema tidak valid."),
                     N_("Perbaiki kolom yang disebut: tipe dan format harus yang dikenal Table Schema (mis. tanggal: "
                        "\"type\": \"date\", \"format\": \"%d/%m/%Y\").")),

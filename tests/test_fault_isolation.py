@@ -125,3 +125,53 @@ def test_an_unexpected_exception_is_that_packages_error(tmp_path, monkeypatch):
     (issue,) = outcomes["layanan-mini"].issues
     assert issue.code == "portal-internal-error" and "something no test foresaw" in issue.message
     assert "validate and load" in issue.message
+
+
+def test_a_copied_template_is_blamed_not_the_live_original(tmp_path):
+    """Copying a package and renaming it is a common first step: the copy repeats the original's table
+    and query names. The live, unchanged original stays published; the copy is told."""
+    import shutil
+
+    datasets = copy_datasets(tmp_path / "d", *FIXTURE_DATASETS.iterdir())
+    build = tmp_path / "build"
+    assert publish(datasets, FIXTURE_METADATA, build).ok
+    copy = datasets / "aa-salinan-layanan"  # sorts before the original
+    shutil.copytree(datasets / "layanan-mini", copy)
+    descriptor = json.loads((copy / "datapackage.json").read_text())
+    descriptor["name"] = "aa-salinan-layanan"
+    (copy / "datapackage.json").write_text(json.dumps(descriptor))
+    for full in (False, True):
+        report = publish(datasets, FIXTURE_METADATA, build, full=full)
+        outcomes = {o.name: o for o in report.datasets}
+        assert outcomes["layanan-mini"].status == "published" and not outcomes["layanan-mini"].issues, full
+        codes = {issue.code for issue in outcomes["aa-salinan-layanan"].issues}
+        assert outcomes["aa-salinan-layanan"].status == "failed" and "portal-duplicate-resource" in codes
+
+
+def test_a_rejected_package_claims_no_names(tmp_path):
+    """A package that fails its own checks does not make another one's names "already used"."""
+    import shutil
+
+    datasets = copy_datasets(tmp_path / "d", *FIXTURE_DATASETS.iterdir())
+    broken = datasets / "aa-rusak"
+    shutil.copytree(datasets / "layanan-mini", broken)
+    descriptor = json.loads((broken / "datapackage.json").read_text())
+    descriptor.update(name="aa-rusak", licenses=[{"name": "no-such-licence"}])
+    (broken / "datapackage.json").write_text(json.dumps(descriptor))
+    report = publish(datasets, FIXTURE_METADATA, tmp_path / "build")
+    outcomes = {o.name: o for o in report.datasets}
+    assert outcomes["layanan-mini"].status == "published" and not outcomes["layanan-mini"].issues
+    assert outcomes["aa-rusak"].status == "failed"
+    assert "portal-duplicate-resource" not in {issue.code for issue in outcomes["aa-rusak"].issues}
+
+
+def test_two_descriptors_in_one_folder_are_an_error(tmp_path):
+    import yaml
+
+    datasets = copy_datasets(tmp_path / "d", *FIXTURE_DATASETS.iterdir())
+    descriptor = json.loads((datasets / "wilayah-mini" / "datapackage.json").read_text())
+    (datasets / "wilayah-mini" / "datapackage.yaml").write_text(yaml.safe_dump(descriptor))
+    report = publish(datasets, FIXTURE_METADATA, tmp_path / "build")
+    outcomes = {o.name: o for o in report.datasets}
+    assert [issue.code for issue in outcomes["wilayah-mini"].issues] == ["portal-two-descriptors"]
+    assert outcomes["wilayah-mini"].status == "failed"

@@ -66,7 +66,8 @@ def publish(datasets_dir: Path, metadata_dir: Path, build_dir: Path,
                 if source.name in reused:
                     database.copy_package(source.descriptor, previous_loads(live, source.name))
             log(f"validate and load {len(sources) - len(reused)} packages ({len(reused)} unchanged)")
-            validations = validate(sources, metadata, skip=reused, database=database)
+            validations = validate(sources, metadata, skip=reused, database=database,
+                                   established=carried_over(sources, live, None, full=False))
             for name, reason in database.unvouched.items():
                 log(f"{name}: read cell by cell by frictionless ({reason})")
             for source in sources:  # an invalid package keeps what the live release has of it

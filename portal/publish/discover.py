@@ -50,12 +50,17 @@ def read_package(folder: Path) -> PackageSource:
     if folder.is_symlink():
         source.issues.append(Issue(str(folder), "portal-unsafe-path", "package folder is a symbolic link"))
         return source
-    descriptor_file = next((folder / n for n in DESCRIPTOR_NAMES if (folder / n).is_file()), None)
-    if descriptor_file is None:
+    found = [folder / n for n in DESCRIPTOR_NAMES if (folder / n).is_file()]
+    if not found:
         source.issues.append(
             Issue(str(folder), "portal-missing-descriptor", "no datapackage.json (or datapackage.yaml) in this folder")
         )
         return source
+    if len(found) > 1:  # which one is meant is the publisher's choice, not the portal's
+        source.issues.append(Issue(str(folder), "portal-two-descriptors",
+                                   f"{' and '.join(f.name for f in found)} are both in this folder: keep one"))
+        return source
+    descriptor_file = found[0]
     source.descriptor_file = descriptor_file
     if descriptor_file.is_symlink():
         source.issues.append(Issue(str(descriptor_file), "portal-unsafe-path", "the descriptor is a symbolic link"))

@@ -71,18 +71,19 @@ def blocking(issues: list[Issue]) -> list[Issue]:
 
 
 def validate(sources: list[PackageSource], metadata: PortalMetadata, skip: set[str] = frozenset(),
-             database: ReleaseDatabase | None = None) -> dict[str, Validation]:
+             database: ReleaseDatabase | None = None, established: set[str] = frozenset()) -> dict[str, Validation]:
     """``skip``: packages carried over unchanged (already copied into ``database``); they stay
     available as targets of references. Valid packages end up loaded in ``database``; without one
-    (``portal check``) they load into a throwaway database."""
+    (``portal check``) they load into a throwaway database. ``established``: packages live and
+    unchanged, which keep their names when a new or changed package claims them too."""
     if database is None:
         with tempfile.TemporaryDirectory(prefix="portal-check-") as folder:
             database = ReleaseDatabase(Path(folder) / "check.db")
             try:
-                return validate(sources, metadata, skip, database)
+                return validate(sources, metadata, skip, database, established)
             finally:
                 database.close()
-    issues = find_issues(sources, metadata, database, skip)
+    issues = find_issues(sources, metadata, database, skip, set(skip) | set(established))
     return {
         name: Validation(found, DESCRIPTOR_CHECKS + (DATA_CHECKS if not _descriptor_failed(found) else []))
         for name, found in issues.items()
@@ -94,18 +95,20 @@ def _descriptor_failed(issues: list[Issue]) -> bool:
 
 
 def find_issues(sources: list[PackageSource], metadata: PortalMetadata, database: ReleaseDatabase,
-                skip: set[str] = frozenset()) -> dict[str, list[Issue]]:
+                skip: set[str] = frozenset(), established: set[str] = frozenset()) -> dict[str, list[Issue]]:
     issues = {source.name: list(source.issues) for source in sources}
     for source in sources:
         if source.descriptor is not None and not issues[source.name] and source.name not in skip:
             issues[source.name] += check_portal_rules(source, metadata)
-    for name, found in check_unique_resource_names(sources).items():
+    # Names are claimed by live, unchanged packages first; a package already rejected claims none.
+    claimants = sorted((s for s in sources if not blocking(issues[s.name])), key=lambda s: s.name not in established)
+    for name, found in check_unique_resource_names(claimants, established).items():
         issues[name] += found
     for name, found in check_reference_code_lists(sources).items():
         issues[name] += found
     for name, found in check_foreign_key_targets(sources).items():
         issues[name] += found
-    for name, found in check_query_names(sources).items():
+    for name, found in check_query_names(claimants).items():
         issues[name] += found
     # Only well-formed descriptors get their data read.
     readable = [s for s in sources if not issues[s.name] and s.name not in skip]
@@ -330,7 +333,10 @@ def check_resource_rules(file: str, index: int, resource: dict) -> list[Issue]:
     return issues
 
 
-def check_unique_resource_names(sources: list[PackageSource]) -> dict[str, list[Issue]]:
+def check_unique_resource_names(sources: list[PackageSource], established: set[str] = frozenset()
+                                ) -> dict[str, list[Issue]]:
+    """Resource names are unique across the portal; when a live, unchanged package has the name, only the
+    others are told (a copied template, say), else every package claiming it."""
     owners: dict[str, list[PackageSource]] = {}
     for source in sources:
         for resource in (source.descriptor or {}).get("resources", []):
@@ -340,7 +346,8 @@ def check_unique_resource_names(sources: list[PackageSource]) -> dict[str, list[
     for table, packages in owners.items():
         if len(packages) > 1:
             names = ", ".join(p.name for p in packages)
-            for package in packages:
+            keeper = any(p.name in established for p in packages)
+            for package in (p for p in packages if not (keeper and p.name in established)):
                 issues.setdefault(package.name, []).append(Issue(
                     str(package.descriptor_file), "portal-duplicate-resource",
                     f"resource name {table!r} is used by several packages ({names}); "
