@@ -175,3 +175,28 @@ def test_two_descriptors_in_one_folder_are_an_error(tmp_path):
     outcomes = {o.name: o for o in report.datasets}
     assert [issue.code for issue in outcomes["wilayah-mini"].issues] == ["portal-two-descriptors"]
     assert outcomes["wilayah-mini"].status == "failed"
+
+
+def test_a_generated_download_that_fails_is_left_out_and_reported(tmp_path, monkeypatch):
+    """The validated CSV and the other files still publish; the failure is that package's error."""
+    from portal.publish import downloads
+
+    real = downloads.write_json_rows
+
+    def failing(conn, table, columns, path):
+        if table == "pengaduan_mini":
+            path.write_text("[partial")
+            raise MemoryError("no room for this JSON")
+        return real(conn, table, columns, path)
+
+    monkeypatch.setattr(downloads, "write_json_rows", failing)
+    datasets = copy_datasets(tmp_path / "d", *FIXTURE_DATASETS.iterdir())
+    report = publish(datasets, FIXTURE_METADATA, tmp_path / "build")
+    outcomes = {o.name: o for o in report.datasets}
+    assert {o.status for o in report.datasets} == {"published"} and not report.ok  # exit code 1
+    (issue,) = outcomes["layanan-mini"].issues
+    assert issue.code == "portal-internal-error" and issue.field == "pengaduan_mini.json"
+    client = create_app({"BUILD_DIR": str(tmp_path / "build")}).test_client()
+    assert client.get("/download/layanan-mini/pengaduan_mini.json").status_code == 404
+    assert client.get("/download/layanan-mini/pengaduan_mini.xlsx").status_code == 200
+    assert client.get("/download/layanan-mini/pengaduan_mini.csv").status_code == 200

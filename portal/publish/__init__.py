@@ -18,7 +18,7 @@ from typing import Callable
 from ..releases import current_release_id, releases_dir
 from ..catalog import Catalog, CatalogVersionError
 from .describe import build_catalog, content_hash, datasette_metadata
-from .downloads import build_downloads, mark_layout, reuse_downloads, write_xlsx_files
+from .downloads import build_downloads, mark_layout, missing_xlsx, reuse_downloads, write_xlsx_files
 from .example_queries import check_example_queries
 from .history import kept_objects, record_history
 from .key_figures import compute_key_figures
@@ -177,12 +177,16 @@ def write_release(build_dir: Path, staging: Path, previous_release: Path | None,
             before = previous.dataset(package.name) if previous else None
             unchanged = before is not None and before.content_hash == content_hash(f"files/{package.name}/", files)
             if not (unchanged and reuse_downloads(previous_release, staging, package.name)):
-                xlsx += build_downloads(staging, package.name, package.folder, package.descriptor, conn,
-                                        {table: load.formula_like for table, load in loads.items()})
+                jobs, problems = build_downloads(staging, package.name, package.folder, package.descriptor, conn,
+                                                 {table: load.formula_like for table, load in loads.items()})
+                xlsx += jobs
+                report.outcome(package.name).issues += problems
             report.outcome(package.name).rows = sum(t.rows for t in loads.values() if t.package == package.name)
     finally:
         conn.close()
     write_xlsx_files(xlsx)
+    for name, problem in missing_xlsx(xlsx):
+        report.outcome(name).issues.append(problem)
     files.update(hash_files(staging, under="downloads", previous=previous_release))
     store_objects(build_dir, staging, files)
     log("describe")

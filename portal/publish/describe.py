@@ -25,6 +25,17 @@ FIELD_TEXT_KEYS = {"title": "title", "description": "description", "unit": "unit
                    "classification": "classification", "reference_code_list": "referenceCodeList"}
 
 
+def charts_of(conn: sqlite3.Connection, resource: dict, load: TableLoad, types: dict) -> list:
+    """The table's charts; one that cannot be computed is left out (a chart never stops a publish)."""
+    charts = []
+    for plan in plan_charts(resource, load.stats, load.rows, conn):
+        try:
+            charts.append(compute_chart(conn, resource["name"], plan, types))
+        except (sqlite3.Error, ValueError, TypeError, ZeroDivisionError, OverflowError):
+            continue
+    return charts
+
+
 def build_catalog(release_id: str, created: str, metadata: PortalMetadata, packages: list[LoadablePackage],
                   loads: dict[str, TableLoad], files: dict[str, FileInfo], outcomes: dict[str, DatasetOutcome],
                   db_path: Path) -> Catalog:
@@ -130,8 +141,7 @@ def describe_resource(package_name: str, resource: dict, load: TableLoad, file: 
         fields=fields,
         primary_key=normalize_key(schema.get("primaryKey")),
         foreign_keys=keys,
-        charts=load.charts if load.charts is not None else
-        [compute_chart(conn, resource["name"], plan, types) for plan in plan_charts(resource, load.stats, load.rows, conn)],
+        charts=load.charts if load.charts is not None else charts_of(conn, resource, load, types),
         downloads={fmt.key: files[path] for fmt in GENERATED
                    if (path := f"downloads/{package_name}/{resource['name']}{fmt.suffix}") in files},
         geo=find_geo(resource),

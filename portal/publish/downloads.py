@@ -22,6 +22,7 @@ from .cast import looks_like_formula, neutralise_formula
 from .charts import find_geo
 from .descriptor import cross_package_keys, csv_dialect
 from .release import write_zip
+from .report import Issue
 from .wide import JSON_PAIRS
 
 BOM = b"\xef\xbb\xbf"
@@ -47,33 +48,47 @@ class XlsxJob:
 
 
 def build_downloads(staging: Path, package_name: str, package_folder: Path, descriptor: dict,
-                    conn: sqlite3.Connection, formula_like: dict[str, bool | None]) -> list[XlsxJob]:
+                    conn: sqlite3.Connection, formula_like: dict[str, bool | None]) -> tuple[list[XlsxJob], list[Issue]]:
     """Every download of a package but its XLSX files, which are returned for write_xlsx_files.
-    ``formula_like``: per table, whether loading saw text cells starting like a formula (None: unknown)."""
+    ``formula_like``: per table, whether loading saw text cells starting like a formula (None: unknown).
+    A generated file that fails is left out and reported (the validated CSV and the rest still publish)."""
     target = staging / "downloads" / package_name
     target.mkdir(parents=True, exist_ok=True)
     extra = {"README.md": readme(descriptor).encode("utf-8")}
     if cross_package_keys(descriptor):
         extra["datapackage.json"] = standalone_descriptor(descriptor)
     # zlib lets go of the GIL: the zip compresses on the second core while the other formats are written
-    xlsx = []
+    xlsx, issues = [], []
     with ThreadPoolExecutor(max_workers=1) as background:
-        zipped = background.submit(write_zip, package_folder, staging / "downloads" / f"{package_name}.zip",
-                                   extra=extra)
+        zip_path = staging / "downloads" / f"{package_name}.zip"
+        zipped = background.submit(write_zip, package_folder, zip_path, extra=extra)
         for resource in descriptor["resources"]:
             name = resource["name"]
-            write_excel_csv(package_folder / resource["path"], resource, target / f"{name}.excel.csv",
-                            formula_like.get(name))
             columns = [f["name"] for f in resource["schema"]["fields"]]
-            write_json_rows(conn, name, columns, target / f"{name}.json")
             geo = find_geo(resource)
+            writers = [(target / f"{name}.excel.csv", lambda path: write_excel_csv(
+                           package_folder / resource["path"], resource, path, formula_like.get(name))),
+                       (target / f"{name}.json", lambda path: write_json_rows(conn, name, columns, path))]
             if geo:
-                write_geojson(conn, name, columns, geo, target / f"{name}.geojson")
+                writers.append((target / f"{name}.geojson", lambda path: write_geojson(conn, name, columns, geo, path)))
+            for path, write in writers:
+                issues += guarded(path, write, str(package_folder / resource["path"]))
             rows = conn.execute(f"select count(*) from {quoted(name)}").fetchone()[0]
             if rows <= XLSX_BUILD_MAX_ROWS:
                 xlsx.append(XlsxJob(staging / "portal.db", descriptor, resource, target / f"{name}.xlsx", rows))
-        zipped.result()
-    return xlsx
+        issues += guarded(zip_path, lambda path: zipped.result(), str(package_folder / "datapackage.json"))
+    return xlsx, issues
+
+
+def guarded(path: Path, write, file: str) -> list[Issue]:
+    """Write one generated file; on any exception remove what was written and report it."""
+    try:
+        write(path)
+    except Exception as error:  # noqa: BLE001 - a generated download never stops the publish
+        path.unlink(missing_ok=True)
+        return [Issue(file, "portal-internal-error",
+                      f"building {path.name}: {type(error).__name__}: {error}"[:500], field=path.name)]
+    return []
 
 
 def write_xlsx_files(jobs: list[XlsxJob]) -> None:
@@ -94,8 +109,8 @@ def write_xlsx_files(jobs: list[XlsxJob]) -> None:
         for worker, share in zip(workers, shares):
             worker.stdin.write(json.dumps([asdict(job) for job in share], default=str).encode())
             worker.stdin.close()
-        if any(worker.wait() for worker in workers):
-            raise RuntimeError("a process writing XLSX downloads failed (its error is above)")
+        for worker in workers:
+            worker.wait()  # a job that failed left no file: missing_xlsx reports it
     finally:  # an interrupted publish removes its staging folder: nothing may go on writing into it
         for worker in workers:
             if worker.poll() is None:
@@ -104,8 +119,20 @@ def write_xlsx_files(jobs: list[XlsxJob]) -> None:
 
 
 def write_xlsx_job(job: XlsxJob) -> None:
-    with closing(sqlite3.connect(f"file:{job.db_path}?mode=ro", uri=True)) as conn:
-        write_xlsx(conn, job.descriptor, job.resource, Path(job.path))
+    """One XLSX file; on failure none (a partial file is removed) and the error on stderr."""
+    try:
+        with closing(sqlite3.connect(f"file:{job.db_path}?mode=ro", uri=True)) as conn:
+            write_xlsx(conn, job.descriptor, job.resource, Path(job.path))
+    except Exception as error:  # noqa: BLE001 - a missing XLSX is reported from its absence
+        Path(job.path).unlink(missing_ok=True)
+        print(f"{job.path}: {type(error).__name__}: {error}", file=sys.stderr)
+
+
+def missing_xlsx(jobs: list[XlsxJob]) -> list[tuple[str, Issue]]:
+    """(package, issue) for every XLSX job whose file was not written."""
+    return [(Path(job.path).parent.name, Issue(str(job.path), "portal-internal-error",
+                                               f"building {Path(job.path).name} failed", field=Path(job.path).name))
+            for job in jobs if not Path(job.path).is_file()]
 
 
 def write_excel_csv(source: Path, resource: dict, path: Path, formula_like: bool | None = None) -> None:

@@ -38,7 +38,9 @@ class PublishReport:
 
     @property
     def ok(self) -> bool:
-        return not self.issues and all(d.status == PUBLISHED for d in self.datasets)
+        """Everything published, with nothing the portal failed to build for it."""
+        return not self.issues and all(d.status == PUBLISHED and not any(i.code == "portal-internal-error"
+                                                                          for i in d.issues) for d in self.datasets)
 
     def outcome(self, name: str) -> DatasetOutcome | None:
         return next((d for d in self.datasets if d.name == name), None)
