@@ -22,10 +22,9 @@ from pathlib import Path
 
 from frictionless import Detector, FrictionlessException, Resource
 
-PLACEHOLDER_PREFIX = "ISI"  # Indonesian for "fill in"
+from .publish.descriptor import PACKAGE_NAME
 
-PACKAGE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")  # as portal/publish/validate.py
-SQL_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+PLACEHOLDER_PREFIX = "ISI"  # Indonesian for "fill in"
 
 REFERENCE_PACKAGE = "kode-wilayah-indonesia"
 # Most specific first: a kelurahan code is never mistaken for a shorter one.

@@ -22,7 +22,6 @@ import datetime
 import json
 import os
 from dataclasses import dataclass, field
-from typing import Any
 
 import requests
 import sqlalchemy as sa

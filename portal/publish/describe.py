@@ -18,8 +18,7 @@ from .load import LoadablePackage, TableLoad
 from .metadata import PortalMetadata
 from ..profile import missing_recommended
 from .release import package_digest
-from .report import DatasetOutcome
-from .validate import blocking
+from .report import DatasetOutcome, blocking
 
 FIELD_TEXT_KEYS = {"title": "title", "description": "description", "unit": "unit", "concept": "concept",
                    "classification": "classification", "reference_code_list": "referenceCodeList"}

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
+PACKAGE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")  # also its folder's and URLs' name
+# Table and column names: plain lower-case SQL identifiers. A leading underscore is
+# kept for the portal's own tables, and sqlite_ for SQLite's.
+SQL_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+
 
 def normalize_key(value) -> list[str]:
     """Table Schema allows a key as one string or a list of strings."""

@@ -17,6 +17,15 @@ KEPT_PREVIOUS = "kept-previous"  # invalid: the previously published version sta
 FAILED = "failed"  # invalid and never published before: not in the release
 
 
+
+# Issue codes that flag something without making the package invalid (Validation.passed ignores them).
+WARNINGS = frozenset({"portal-formula-cell"})
+
+
+def blocking(issues: list[Issue]) -> list[Issue]:
+    """The issues that make a package invalid: all but the warnings (WARNINGS)."""
+    return [issue for issue in issues if issue.code not in WARNINGS]
+
 @dataclass
 class DatasetOutcome:
     name: str
