@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import socket
 import sqlite3
 import sys
 from pathlib import Path
@@ -57,6 +58,10 @@ def publish(datasets_dir: Path, metadata_dir: Path, build_dir: Path, as_json: bo
             dry_run: bool, language: str, quiet: bool):
     "Validate every data package and publish the valid ones as a new release."
     check_folders(datasets_dir, metadata_dir)
+    unknown = set(only) - {source.name for source in discover(datasets_dir)}
+    if unknown:
+        raise click.UsageError(f"--only: no such dataset in {datasets_dir} / tidak ada dataset itu: "
+                               f"{', '.join(sorted(unknown))}")
     console = Console(stderr=True, quiet=quiet or as_json)
     try:
         with console.status("publish") as status:
@@ -135,7 +140,7 @@ def check_folders(*folders: Path) -> None:
 @datasets_option
 @metadata_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8000, show_default=True, help="Port to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
 @click.option("--workers", default=max(2, min(4, os.cpu_count() or 1)), show_default=True, help="Number of server processes.")
 def serve(build_dir: Path, datasets_dir: Path, metadata_dir: Path, host: str, port: int, workers: int):
     "Run the portal with granian, publishing the datasets first when no release exists."
@@ -157,10 +162,24 @@ def serve(build_dir: Path, datasets_dir: Path, metadata_dir: Path, host: str, po
         parse_base_url(os.environ["PORTAL_BASE_URL"])
     except ValueError as error:
         raise click.UsageError(str(error)) from None
+    refuse_port_in_use(host, port)
     # granian rather than uvicorn: uvicorn's multi-worker sockets lose TCP_NODELAY, which
     # costs each keep-alive request a 40 ms delayed-ACK stall (bench/bench_pages.py).
     Granian("portal.asgi:app", address=host, port=port, interface=Interfaces.ASGI, workers=workers,
             respawn_failed_workers=True).serve()
+
+
+def refuse_port_in_use(host: str, port: int) -> None:
+    """Granian binds with SO_REUSEPORT, so a second `portal serve` on the same port would silently share
+    its traffic with the first (possibly serving another build): refuse instead."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # connections closing (TIME_WAIT) are no server
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise click.ClickException(f"port {port} on {host} is already in use / sudah dipakai: {error.strerror}. "
+                                       "Stop the other server or choose another --port.") from None
 
 
 @cli.command("generate-samples")

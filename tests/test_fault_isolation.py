@@ -200,3 +200,36 @@ def test_a_generated_download_that_fails_is_left_out_and_reported(tmp_path, monk
     assert client.get("/download/layanan-mini/pengaduan_mini.json").status_code == 404
     assert client.get("/download/layanan-mini/pengaduan_mini.xlsx").status_code == 200
     assert client.get("/download/layanan-mini/pengaduan_mini.csv").status_code == 200
+
+
+@pytest.mark.parametrize("arguments, says", [
+    (["publish", "--only", "no-such-dataset"], "no-such-dataset"),
+    (["serve", "--port", "99999"], "99999"),
+])
+def test_usage_errors(arguments, says, tmp_path):
+    result = subprocess.run([sys.executable, "-m", "portal", *arguments, "--datasets", str(FIXTURE_DATASETS),
+                             "--metadata", str(FIXTURE_METADATA), "--build", str(tmp_path / "build")],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and says in result.stderr and "Traceback" not in result.stderr
+
+
+def test_serve_refuses_a_port_in_use(published_build):
+    """Granian binds with SO_REUSEPORT: without this check a second server would silently share the port."""
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run([sys.executable, "-m", "portal", "serve", "--build", str(published_build),
+                                 "--port", str(port)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1 and "already in use" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_descriptor_problems_name_a_property_data_problems_a_column(mixed, tmp_path):
+    datasets, _ = mixed
+    result = subprocess.run([sys.executable, "-m", "portal", "publish", "--datasets", str(datasets), "--metadata",
+                             str(FIXTURE_METADATA), "--build", str(tmp_path / "build")],
+                            capture_output=True, text=True, timeout=300)
+    lines = result.stdout.replace("\n", " ")
+    assert "properti resources[0].schema.fields[0]" in lines and "kolom kode_kecamatan" in lines

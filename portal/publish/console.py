@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from .discover import DESCRIPTOR_NAMES
 from ..validation_report import group_issues
 from .report import KEPT_PREVIOUS, PUBLISHED, Issue, PublishReport
 
@@ -32,7 +33,8 @@ def translator(language: str):
 
 def print_issues(issues: list[Issue], console: Console, _) -> None:
     for group in group_issues(issues):
-        column = _("kolom")
+        # In a descriptor the field is a metadata property; in a data file, a column.
+        column = _("properti") if Path(group.file).name in DESCRIPTOR_NAMES else _("kolom")
         where = escape(group.file) + (f" · {column} {escape(group.field)}" if group.field else "")
         rows = ", ".join(
             (_("baris %(row)s", row=i.row) if i.row is not None else "") + (f" «{escape(i.cell)}»" if i.cell else "")
