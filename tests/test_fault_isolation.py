@@ -233,3 +233,12 @@ def test_descriptor_problems_name_a_property_data_problems_a_column(mixed, tmp_p
                             capture_output=True, text=True, timeout=300)
     lines = result.stdout.replace("\n", " ")
     assert "properti resources[0].schema.fields[0]" in lines and "kolom kode_kecamatan" in lines
+
+
+def test_an_invalid_pattern_is_the_packages_error(tmp_path):
+    """Found by tests/test_publish_fuzz.py: `"pattern": "[a-"` raised inside the loader."""
+    datasets = copy_datasets(tmp_path / "d", FIXTURE_DATASETS / "wilayah-mini")
+    package(datasets, "pola-rusak", [{"name": "kode", "type": "string", "constraints": {"pattern": "[a-"}}], "kode\nab\n")
+    report = publish(datasets, FIXTURE_METADATA, tmp_path / "build")
+    (issue,) = next(o for o in report.datasets if o.name == "pola-rusak").issues
+    assert issue.code == "field-error" and issue.field == "resources[0].schema.fields[0].constraints.pattern"
