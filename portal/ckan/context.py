@@ -1,9 +1,8 @@
-"""What an action needs: the pinned release, the links to build URLs with, today, and the release's
-package dicts (built once per release, kept on it)."""
+"""What an action needs: the pinned release, the links to build URLs with, and the release's package
+dicts and search documents (built once per release, kept on it)."""
 
 from __future__ import annotations
 
-import datetime
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +19,6 @@ _build_lock = threading.Lock()
 class Context:
     release: Any  # portal.store.Release
     links: Links
-    today: datetime.date
     cache: dict  # kept on the release: package dicts and search documents
 
     @property
@@ -43,6 +41,6 @@ class Context:
     def all_packages(self) -> list[dict]:
         return list(self.packages().values())
 
-    def document(self, package: dict) -> Document:
+    def documents(self) -> list[Document]:
         self.packages()
-        return self.cache["documents"][package["name"]]
+        return list(self.cache["documents"].values())

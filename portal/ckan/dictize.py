@@ -19,7 +19,7 @@ import datetime
 import json
 import re
 
-from ..catalog import Catalog, DatasetInfo, FileInfo, ResourceInfo
+from ..catalog import Catalog, DatasetInfo, FileInfo
 from ..formats import table_files
 from ..urls import Links
 from .ids import download_id, group_id, organization_id, package_id, resource_id, tag_id
@@ -159,10 +159,6 @@ def file_versions(dataset: DatasetInfo, key: str) -> tuple[str | None, str | Non
             modified, previous = version.date, info.sha256
     current = dataset.current_version.date if dataset.current_version else None
     return created or current, modified or current
-
-
-def resource_versions(dataset: DatasetInfo, resource: ResourceInfo) -> tuple[str | None, str | None]:
-    return file_versions(dataset, resource.name)
 
 
 def distribution(dataset: DatasetInfo, rid: str, name: str, description: str, url: str, fmt: str,

@@ -55,7 +55,8 @@ class Document:
     """One package as the search sees it: its dict, plus its text fields as word lists."""
 
     package: dict
-    texts: dict[str, list[str]] = field(default_factory=dict)
+    extras: dict[str, str] = field(default_factory=dict)
+    texts: dict[str, list[list[str]]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, package: dict) -> Document:
@@ -81,12 +82,7 @@ class Document:
                           *((package["organization"]["name"], package["organization"]["title"])
                             if package.get("organization") else ()),
                           *fields["res_name"], *fields["res_description"], *extras.values()]
-        document = cls(package)
-        document.texts = {key: [words(value) for value in values] for key, values in fields.items()}
-        return document
-
-    def extras(self) -> dict[str, str]:
-        return {extra["key"]: extra["value"] for extra in self.package["extras"]}
+        return cls(package, extras, {key: [words(value) for value in values] for key, values in fields.items()})
 
 
 def matches(node: Node, document: Document, now: datetime.datetime) -> bool:
@@ -113,7 +109,7 @@ def known_field(name: str, document: Document) -> str:
         return "date"
     if name in NUMBER_FIELDS:
         return "number"
-    if name in document.extras():  # CKAN also indexes each extra under its own key, as a string
+    if name in document.extras:  # CKAN also indexes each extra under its own key, as a string
         return "string"
     if re.fullmatch(r"[A-Za-z_][\w.-]*", name):
         return "absent"  # a dynamic field no package has: matches nothing (Solr's `*` field)
@@ -123,7 +119,7 @@ def known_field(name: str, document: Document) -> str:
 def string_values(name: str, document: Document) -> list[str]:
     if name in STRING_FIELDS:
         return [value for value in STRING_FIELDS[name](document.package) if value is not None]
-    value = document.extras().get(name)
+    value = document.extras.get(name)
     return [value] if value is not None else []
 
 

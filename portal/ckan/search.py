@@ -14,6 +14,7 @@ from ..search import fts_query, ranked_names
 from ..publish.search_index import SEARCH_DB
 from .context import Context
 from .errors import SearchError, SearchQueryError, ValidationError
+from .licenses import ckan_license
 from .matching import STRING_FIELDS, Document, matches, string_values
 from .params import integer, json_list, optional_text
 from .solr import Not, QuerySyntaxError, Term, parse
@@ -85,8 +86,8 @@ def display_name(context: Context, field_name: str, value: str) -> str:
         return catalog.publisher(value).name
     if field_name == "groups" and catalog.theme(value):
         return catalog.theme(value).title
-    if field_name == "license_id":
-        return next((p["license_title"] for p in context.all_packages() if p["license_id"] == value), value)
+    if field_name == "license_id" and ckan_license(value):  # package_search: the register's title
+        return ckan_license(value).title
     return value
 
 
@@ -125,8 +126,8 @@ def search_packages(context: Context, params: dict) -> dict:
             rank, names = relevance(context, q)
             names = set() if names is None else names  # words without a letter or digit: nothing to find
         now = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
-        documents = [context.document(package) for package in context.all_packages()
-                     if names is None or package["name"] in names]
+        documents = [document for document in context.documents()
+                     if names is None or document.package["name"] in names]
         documents = [document for document in documents
                      if all(matches(node, document, now) for node in filters)]
     except QuerySyntaxError as error:

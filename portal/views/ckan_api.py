@@ -11,7 +11,6 @@ from flask import Blueprint, Response, current_app, g, request, url_for
 from ..ckan.actions import call_action
 from ..ckan.context import Context
 from ..ckan.errors import ActionError, BadRequest
-from ..config import today
 from .links import release_cache, request_links
 
 blueprint = Blueprint("ckan_api", __name__)
@@ -55,7 +54,7 @@ def action(action: str):
         response.headers["Allow"] = "GET, POST, OPTIONS"
         return response
     try:
-        context = Context(g.release, request_links(), today(), release_cache("ckan"))
+        context = Context(g.release, request_links(), release_cache("ckan"))
         result = call_action(action, context, request_params())
     except ActionError as error:
         return envelope(action, error.status, success=False, error=error.error)
