@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
 import socket
 import sqlite3
 import sys
@@ -19,7 +20,7 @@ from .publish.discover import discover
 from .publish.metadata import load_metadata
 from .publish.release import PublishLocked
 from .publish.validate import validate
-from .scaffold import ScaffoldError, placeholders, scaffold
+from .scaffold import ScaffoldError, new_package, placeholders
 from .store import ReleaseStore
 from .urls import parse_base_url
 
@@ -113,20 +114,43 @@ def check(names: tuple[str, ...], datasets_dir: Path, metadata_dir: Path, as_jso
 
 @cli.command()
 @click.argument("name", metavar="NAME")
-@click.argument("csv_files", nargs=-1, required=True, metavar="CSV...",
+@click.argument("csv_files", nargs=-1, required=True, metavar="FILE...",
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @datasets_option
-def new(name: str, csv_files: tuple[Path, ...], datasets_dir: Path):
-    "Create datasets/NAME from CSV files: inferred schema, reference codes linked, metadata to fill in."
+@click.option("--sheet", metavar="NAME", help="Sheet of an .xlsx workbook to read (default: the first).")
+@click.option("--header-row", type=click.IntRange(1), metavar="N",
+              help="Row number (as the spreadsheet shows it) of the column titles, when the guess is wrong.")
+@click.option("--no-header", is_flag=True, help="The files have no row of column titles: name them kolom_1, kolom_2...")
+@language_option
+def new(name: str, csv_files: tuple[Path, ...], datasets_dir: Path, sheet: str | None, header_row: int | None,
+        no_header: bool, language: str):
+    "Create datasets/NAME from CSV exports or .xlsx workbooks: clean table, inferred schema, metadata to fill in."
+    _ = translator(language)
     try:
-        folder = scaffold(name, list(csv_files), datasets_dir)
+        folder, notes = new_package(name, list(csv_files), datasets_dir, header_row=header_row,
+                                    no_header=no_header, sheet=sheet)
     except ScaffoldError as error:
         raise click.ClickException(str(error)) from None
     descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
-    click.echo(f"Dibuat / created: {folder}")
-    click.echo(f"Isi bagian berikut, lalu jalankan / fill these in, then run: portal check {name}")
+    click.echo(_("Dibuat: %(folder)s", folder=folder))
+    for file in dict.fromkeys(note.file for note in notes):
+        click.echo(_("Yang diubah atau diasumsikan pada %(file)s:", file=file))
+        for note in notes:
+            if note.file == file:
+                click.echo(f"  - {note.text(_)}")
+    click.echo(_("Isi bagian berikut (atau hapus properti anjuran yang tidak berlaku), lalu jalankan: "
+                 "portal check %(name)s", name=name))
+    for path, value, count in grouped_placeholders(descriptor):
+        click.echo(f"  - {path}: {value}" + (f" (×{count})" if count > 1 else ""))
+
+
+def grouped_placeholders(descriptor: dict) -> list[tuple[str, str, int]]:
+    """Placeholders, those repeated per column (fields[3].description) listed once with their count."""
+    groups: dict[tuple[str, str], int] = {}
     for path, value in placeholders(descriptor):
-        click.echo(f"  - {path}: {value}")
+        key = (re.sub(r"fields\[\d+\]", "fields[*]", path), value)
+        groups[key] = groups.get(key, 0) + 1
+    return [(path, value, count) for (path, value), count in groups.items()]
 
 
 def check_folders(*folders: Path) -> None:

@@ -20,35 +20,33 @@ import shutil
 import unicodedata
 from pathlib import Path
 
-from frictionless import Detector, FrictionlessException, Resource
-
+from .intake.clean import CleanTable, clean_file
+from .intake.codes import REFERENCE_PACKAGE, read_reference_codes
+from .intake.notes import Note
+from .intake.text import IntakeError
 from .publish.descriptor import PACKAGE_NAME
 
 PLACEHOLDER_PREFIX = "ISI"  # Indonesian for "fill in"
-
-REFERENCE_PACKAGE = "kode-wilayah-indonesia"
-# Most specific first: a kelurahan code is never mistaken for a shorter one.
-REFERENCE_TABLES = ("kota_malang_kelurahan", "kota_malang_kecamatan", "kabupaten_kota", "provinsi")
-REFERENCE_KEY = "kode"
-
-# Columns holding identifiers written with digits: kept as text so "007" or "35.73" stay as written.
-CODE_NAME = re.compile(r"^kode|^(nik|nip|npwp)(_|$)|_kode$")
-LEADING_ZERO = re.compile(r"^[+-]?0[0-9]")
-NUMERIC_TYPES = {"integer", "number", "year", "boolean"}
-# A column frictionless reads as numbers is linked to reference codes only when its name says it is a code:
-# otherwise a count such as jumlah_kelurahan = 11, 12, 35 would "match" province codes.
-CODE_LIKE_NAME = re.compile(r"kode|wilayah")
 
 
 class ScaffoldError(Exception):
     """The package cannot be created; the message says why and what to do."""
 
 
-def scaffold(name: str, csv_files: list[Path], datasets_dir: Path, reference_dir: Path | None = None) -> Path:
-    """Create datasets_dir/name/ with the CSVs copied under data/ and a datapackage.json; return the folder.
+def scaffold(name: str, csv_files: list[Path], datasets_dir: Path, reference_dir: Path | None = None,
+             **reading) -> Path:
+    """new_package() without its notes."""
+    return new_package(name, csv_files, datasets_dir, reference_dir, **reading)[0]
 
-    Nothing is written unless every CSV could be read; an existing folder is never touched.
-    """
+
+def new_package(name: str, csv_files: list[Path], datasets_dir: Path, reference_dir: Path | None = None, *,
+                header_row: int | None = None, no_header: bool = False, sheet: str | None = None
+                ) -> tuple[Path, list[Note]]:
+    """Create datasets_dir/name/ with each file's (CSV or .xlsx) clean table under data/ and a datapackage.json; return
+    the folder and the notes of what was assumed or changed.
+
+    A file already clean (UTF-8, one header of safe names, nothing around the table) is copied byte for
+    byte. Nothing is written unless every file could be read; an existing folder is never touched."""
     datasets_dir = Path(datasets_dir)
     if not isinstance(name, str) or not PACKAGE_NAME.match(name):
         raise ScaffoldError(f"nama dataset {name!r} tidak sah: gunakan huruf kecil, angka dan '-' "
@@ -60,7 +58,31 @@ def scaffold(name: str, csv_files: list[Path], datasets_dir: Path, reference_dir
     if target.exists() or target.is_symlink():
         raise ScaffoldError(f"dataset {name!r} sudah ada di {target}; pilih nama lain atau sunting datapackage.json "
                             "yang ada (scaffold tidak pernah menimpa)")
-    files = [Path(f) for f in csv_files]
+    resource_names = check_files([Path(f) for f in csv_files], datasets_dir)
+    references = read_reference_codes(Path(reference_dir) if reference_dir else datasets_dir / REFERENCE_PACKAGE)
+    tables: dict[str, CleanTable] = {}
+    for resource, file in resource_names.items():
+        try:
+            tables[resource] = clean_file(file, references, header_row=header_row, no_header=no_header, sheet=sheet)
+        except IntakeError as error:
+            raise ScaffoldError(str(error)) from None
+    descriptor = package_descriptor(name, [resource_descriptor(resource, table) for resource, table in tables.items()])
+    notes = [note for table in tables.values() for note in table.notes]
+    target.mkdir()  # raises if someone created it meanwhile: still never overwrite
+    try:
+        (target / "data").mkdir()
+        for resource, table in tables.items():
+            write_table(resource_names[resource], table, target / "data" / f"{resource}.csv")
+        (target / "datapackage.json").write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n",
+                                                 encoding="utf-8")
+    except BaseException:
+        shutil.rmtree(target, ignore_errors=True)
+        raise
+    return target, notes
+
+
+def check_files(files: list[Path], datasets_dir: Path) -> dict[str, Path]:
+    """Table name -> file; refused when a file is missing or two tables would share a name."""
     if not files:
         raise ScaffoldError("berikan paling sedikit satu berkas CSV")
     resource_names: dict[str, Path] = {}
@@ -77,24 +99,18 @@ def scaffold(name: str, csv_files: list[Path], datasets_dir: Path, reference_dir
         if resource in taken:
             raise ScaffoldError(f"tabel {resource!r} (dari {file.name}) sudah dipakai dataset {taken[resource]!r}; "
                                 "nama tabel harus unik di seluruh portal, ganti nama berkas CSV")
+    return resource_names
 
-    if reference_dir is None:
-        reference_dir = datasets_dir / REFERENCE_PACKAGE
-    references = read_reference_codes(Path(reference_dir))
-    resources = [describe_csv(resource, file, references) for resource, file in resource_names.items()]
-    descriptor = package_descriptor(name, resources)
 
-    target.mkdir()  # raises if someone created it meanwhile: still never overwrite
-    try:
-        (target / "data").mkdir()
-        for resource, file in resource_names.items():
-            shutil.copyfile(file, target / "data" / f"{resource}.csv")
-        (target / "datapackage.json").write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n",
-                                                 encoding="utf-8")
-    except BaseException:
-        shutil.rmtree(target, ignore_errors=True)
-        raise
-    return target
+def write_table(source: Path, table: CleanTable, path: Path) -> None:
+    """The clean table as UTF-8 CSV with the file's own delimiter, or the file itself when already clean."""
+    if not table.changed:
+        shutil.copyfile(source, path)
+        return
+    with open(path, "w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out, delimiter=table.delimiter, lineterminator="\r\n")
+        writer.writerow([f["name"] for f in table.fields])
+        writer.writerows(table.rows)
 
 
 def resource_name(file: Path) -> str:
@@ -132,33 +148,6 @@ def placeholders(descriptor: dict) -> list[tuple[str, str]]:
     return found
 
 
-# --- reading the data --------------------------------------------------------------------------------------------
-
-
-def read_reference_codes(reference_dir: Path) -> list[tuple[str, str, frozenset[str]]]:
-    """(package, resource, codes) of the reference tables, most specific first; empty when absent."""
-    descriptor_file = reference_dir / "datapackage.json"
-    if not descriptor_file.is_file():
-        return []
-    try:
-        descriptor = json.loads(descriptor_file.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError):
-        return []
-    package = descriptor.get("name") or REFERENCE_PACKAGE
-    paths = {r.get("name"): r.get("path") for r in descriptor.get("resources", []) if isinstance(r, dict)}
-    tables = []
-    for table in REFERENCE_TABLES:
-        relative = paths.get(table)
-        path = reference_dir / (relative if isinstance(relative, str) and relative else f"data/{table}.csv")
-        if not path.is_file():
-            continue
-        with open(path, newline="", encoding="utf-8-sig") as file:
-            codes = frozenset(row[REFERENCE_KEY] for row in csv.DictReader(file) if row.get(REFERENCE_KEY))
-        if codes:
-            tables.append((package, table, codes))
-    return tables
-
-
 def _portal_resource_names(datasets_dir: Path) -> dict[str, str]:
     """Table name -> package, over the packages already in datasets_dir (unreadable ones are skipped)."""
     owners = {}
@@ -173,137 +162,42 @@ def _portal_resource_names(datasets_dir: Path) -> dict[str, str]:
     return owners
 
 
-def _not_utf8(file: Path, error: UnicodeDecodeError) -> ScaffoldError:
-    return ScaffoldError(f"{file} bukan UTF-8 ({error.reason} pada byte {error.start}); portal hanya menerbitkan "
-                         "CSV UTF-8: simpan ulang berkas sebagai 'CSV UTF-8'")
-
-
-def _count_lines(file: Path) -> int:
-    """Lines of the file, which must be UTF-8 (checked here, before frictionless guesses another encoding)."""
-    try:
-        with open(file, encoding="utf-8-sig", newline="") as handle:
-            return sum(1 for _ in handle)
-    except UnicodeDecodeError as error:
-        raise _not_utf8(file, error) from error
-
-
-def _read_columns(file: Path, delimiter: str) -> tuple[list[str], list[list[str]]]:
-    """The header and, per column, every cell as written ('' for a missing one)."""
-    try:
-        with open(file, newline="", encoding="utf-8-sig") as handle:
-            reader = csv.reader(handle, delimiter=delimiter)
-            header = next(reader, None)
-            if not header or not any(h.strip() for h in header):
-                raise ScaffoldError(f"{file} tidak punya baris judul kolom (header)")
-            columns: list[list[str]] = [[] for _ in header]
-            for row in reader:
-                if not row:
-                    continue
-                for index, column in enumerate(columns):
-                    column.append(row[index] if index < len(row) else "")
-    except UnicodeDecodeError as error:
-        raise _not_utf8(file, error) from error
-    except csv.Error as error:
-        raise ScaffoldError(f"{file} tidak dapat dibaca sebagai CSV: {error}") from error
-    return header, columns
-
-
-def _infer_schema(file: Path, rows: int) -> tuple[list[dict], str]:
-    """Frictionless' fields (name, type) over every row, and the detected delimiter."""
-    detector = Detector(sample_size=max(rows, 1) + 1, field_confidence=1.0)
-    try:
-        resource = Resource(path=file.name, basepath=str(file.parent.resolve()), format="csv", encoding="utf-8",
-                            detector=detector)
-        resource.infer()
-    except FrictionlessException as error:
-        raise ScaffoldError(f"frictionless tidak dapat membaca {file}: {error.error.message}") from error
-    delimiter = ","
-    try:
-        delimiter = resource.dialect.get_control("csv").delimiter or ","
-    except (FrictionlessException, AttributeError):
-        pass
-    fields = [{"name": f.name, "type": f.type} for f in resource.schema.fields]
-    return fields, delimiter
-
-
-def describe_csv(name: str, file: Path, references) -> dict:
-    """The resource descriptor of one CSV: path, format, schema with placeholders and guessed keys."""
-    lines = _count_lines(file)  # at least the number of rows: frictionless infers types over all of them
-    inferred, delimiter = _infer_schema(file, lines)
-    _, columns = _read_columns(file, delimiter)
-    fields, foreign_keys = [], []
-    for index, inferred_field in enumerate(inferred):
-        values = columns[index] if index < len(columns) else []
-        column = inferred_field["name"]
-        kind = inferred_field["type"]
-        present = [v for v in values if v != ""]
-        code_named = bool(CODE_NAME.search(column))
-        if kind in NUMERIC_TYPES and (code_named or any(LEADING_ZERO.match(v) for v in present)):
-            kind = "string"
-        field = {"name": column, "type": kind, "title": "ISI: judul kolom", "description": "ISI: definisi kolom"}
-        link = None
-        if present and (kind == "string" or CODE_LIKE_NAME.search(column)):
-            distinct = set(present)
-            link = next(((package, table) for package, table, codes in references if distinct <= codes), None)
-        if link:
-            field["type"] = "string"
-            field["referenceCodeList"] = f"{link[0]}/{link[1]}"
-            foreign_keys.append({"fields": [column],
-                                 "reference": {"package": link[0], "resource": link[1], "fields": [REFERENCE_KEY]}})
-        fields.append(field)
-    schema: dict = {"fields": fields}
-    key = guess_primary_key(fields, columns)
-    if key:
-        schema["primaryKey"] = [key]
-    schema["foreignKeys"] = foreign_keys
-    resource = {
-        "name": name,
-        "path": f"data/{name}.csv",
-        "profile": "tabular-data-resource",
-        "format": "csv",
-        "mediatype": "text/csv",
-        "encoding": "utf-8",
-    }
-    if delimiter != ",":
-        resource["dialect"] = {"delimiter": delimiter}
-    resource.update({"title": "ISI: judul tabel", "description": "ISI: deskripsi tabel", "schema": schema})
-    return resource
-
-
-def _key_preference(column: str) -> int:
-    if column in ("id", "kode"):
-        return 0
-    if column.endswith("_id") or column.startswith("id_"):
-        return 1
-    if column.startswith("kode"):
-        return 2
-    return 3
-
-
-def guess_primary_key(fields: list[dict], columns: list[list[str]]) -> str | None:
-    """The column whose values are all present and unique, preferring id, kode, *_id, kode_*, then column order.
-
-    Decimal numbers and booleans are never guessed; nothing is guessed for a table without rows.
-    """
-    candidates = []
-    for index, field in enumerate(fields):
-        values = columns[index] if index < len(columns) else []
-        if not values or field["type"] in ("number", "boolean") or "" in values or len(set(values)) != len(values):
-            continue
-        candidates.append((_key_preference(field["name"]), index, field["name"]))
-    return min(candidates)[2] if candidates else None
-
-
 # --- the descriptor ----------------------------------------------------------------------------------------------
 
 
+def resource_descriptor(name: str, table: CleanTable) -> dict:
+    """Path, format, dialect and schema of one clean table, with placeholders for its title and description;
+    the file's own title rows and footnotes are quoted in them so nothing it said is lost."""
+    schema: dict = {"fields": table.fields}
+    if table.missing_values != [""]:
+        schema["missingValues"] = table.missing_values
+    if table.primary_key:
+        schema["primaryKey"] = table.primary_key
+    schema["foreignKeys"] = table.foreign_keys
+    resource = {"name": name, "path": f"data/{name}.csv", "profile": "tabular-data-resource", "format": "csv",
+                "mediatype": "text/csv", "encoding": "utf-8"}
+    if table.delimiter != ",":
+        resource["dialect"] = {"delimiter": table.delimiter}
+    title, description = "ISI: judul tabel", "ISI: deskripsi tabel."
+    if table.table.titles:
+        title += " (judul di berkas: " + " / ".join(table.table.titles) + ")"
+    if table.table.footnotes:  # kept after the placeholder: the publisher replaces only the ISI part
+        description += " Catatan di berkas: " + " / ".join(table.table.footnotes)
+    resource.update({"title": title, "description": description, "schema": schema})
+    return resource
+
+
 def package_descriptor(name: str, resources: list[dict]) -> dict:
-    """Every required profile property, with values publish refuses until a person writes them."""
+    """Every required and recommended profile property (portal/profile.py), with values publish refuses
+    until a person writes them: a recommended one left out would lower the quality score unseen, so it
+    is there to fill or to delete on purpose."""
     return {
         "profile": "tabular-data-package",
         "name": name,
         "title": "ISI: judul dataset",
+        "title_en": "ISI: English title",
         "description": "ISI: deskripsi dataset: apa isinya, dari mana asalnya, catatan dan keterbatasannya",
+        "description_en": "ISI: English description",
         "publisher": "ISI-id-penerbit",
         "author": "ISI-id-produsen-data",
         "maintainer": "ISI-id-walidata",
@@ -312,11 +206,16 @@ def package_descriptor(name: str, resources: list[dict]) -> dict:
         "sources": [{"title": "ISI: sumber data", "path": "ISI: URL sumber"}],
         "accrualPeriodicity": "ISI: once|daily|weekly|monthly|quarterly|annual|irregular",
         "accessRights": "terbuka",
+        "temporal": {"start": "ISI: YYYY-MM-DD awal periode data", "end": "ISI: YYYY-MM-DD akhir periode data"},
+        "spatial": {"kode_wilayah": "ISI: kode wilayah Kemendagri, mis. 35.73", "nama": "ISI: mis. Kota Malang"},
+        "modified": "ISI: YYYY-MM-DD terakhir data diubah produsennya",
+        "dasar_hukum": ["ISI: dasar hukum atau program, mis. Perwali ..."],
+        "data_prioritas": "ISI: true bila ditetapkan Data Prioritas, false bila tidak",
         "konsep": "ISI: konsep yang diukur",
         "definisi": "ISI: definisi satu record atau besaran utama",
         "satuan": "ISI: satuan ukuran utama",
         "ukuran": "ISI: ukuran (jumlah, persentase, daftar...)",
         "metodologi": "ISI: cara data dihasilkan atau dikompilasi",
-        "keywords": [],
+        "keywords": ["ISI: kata kunci"],
         "resources": resources,
     }

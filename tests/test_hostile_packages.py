@@ -511,6 +511,18 @@ def test_formula_in_metadata_is_neutralised_in_the_xlsx(world):
     assert values["title"] == "'=cmd|' /C calc'!A0"
 
 
+def test_control_characters_reach_the_xlsx_as_a_visible_mark(world):
+    """XML cannot hold U+001F: the XLSX shows U+FFFD there (found by tests/test_publish_fuzz.py), the CSV and
+    JSON keep the exact value, and the download is not left out."""
+    build, datasets, ctx = world
+    ctx.write(csv='kode,nilai,keterangan\na,1,"unit\x1fsep"\n')
+    report, client = published(world)
+    assert report.outcome(NAME).issues == []
+    book = openpyxl.load_workbook(io.BytesIO(client.get(f"/download/{NAME}/jahat_data.xlsx").data))
+    assert [row[2] for row in book["data"].iter_rows(min_row=2, values_only=True)] == ["unit\ufffdsep"]
+    assert client.get(f"/download/{NAME}/jahat_data.json").get_json()[0]["keterangan"] == "unit\x1fsep"
+
+
 # Property-based: whatever the descriptor and data, `portal check` answers 0 or 1 and never crashes.
 JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12),
                     lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children,

@@ -54,6 +54,9 @@ def test_new_then_check_names_each_placeholder_then_accepts_the_filled_package(w
                       accrualPeriodicity="monthly", sample=True, sources=[])
     for key in ("konsep", "definisi", "satuan", "ukuran", "metodologi"):
         descriptor[key] = f"isi {key}"
+    for key in ("title_en", "description_en", "temporal", "spatial", "modified", "dasar_hukum", "data_prioritas",
+                "keywords"):  # recommended: deleted on purpose when they do not apply
+        del descriptor[key]
     resource["title"], resource["description"] = "Kunjungan", "Satu baris per kunjungan."
     for field in resource["schema"]["fields"]:
         field["title"], field["description"] = field["name"], f"Definisi {field['name']}"

@@ -9,7 +9,7 @@ import pytest
 from portal.publish.discover import discover
 from portal.publish.metadata import load_metadata
 from portal.publish.validate import validate
-from portal.scaffold import PLACEHOLDER_PREFIX, ScaffoldError, placeholders, resource_name, scaffold
+from portal.scaffold import PLACEHOLDER_PREFIX, ScaffoldError, new_package, placeholders, resource_name, scaffold
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "datasets" / "kode-wilayah-indonesia"
@@ -62,7 +62,7 @@ def test_scaffold_infers_schema_keys_and_reference_codes(tmp_path, datasets):
     assert text.endswith("}\n") and text == json.dumps(json.loads(text), indent=2, ensure_ascii=False) + "\n"
 
     d = descriptor_of(package)
-    assert d["name"] == "pengaduan-warga" and d["accessRights"] == "terbuka" and d["keywords"] == []
+    assert d["name"] == "pengaduan-warga" and d["accessRights"] == "terbuka"
     resource = d["resources"][0]
     assert resource["name"] == "pengaduan_warga"
     assert (resource["path"], resource["format"], resource["encoding"]) == ("data/pengaduan_warga.csv", "csv", "utf-8")
@@ -81,7 +81,8 @@ def test_scaffold_infers_schema_keys_and_reference_codes(tmp_path, datasets):
     found = dict(placeholders(d))
     for path in ("title", "description", "publisher", "author", "maintainer", "themes[0]", "licenses[0].name",
                  "sources[0].title", "sources[0].path", "accrualPeriodicity", "konsep", "definisi", "satuan",
-                 "ukuran", "metodologi", "resources[0].schema.fields[0].title",
+                 "ukuran", "metodologi", "keywords[0]", "title_en", "description_en", "temporal.start", "temporal.end",
+                 "spatial.kode_wilayah", "modified", "dasar_hukum[0]", "data_prioritas", "resources[0].schema.fields[0].title",
                  "resources[0].schema.fields[2].description", "resources[0].schema.fields[4].title"):
         assert found[path].startswith(PLACEHOLDER_PREFIX), path
     assert "name" not in found and "accessRights" not in found and "resources[0].path" not in found
@@ -98,7 +99,8 @@ def fill(value, path=""):
     """Replace every placeholder with a real value, as a person would."""
     real = {"publisher": "diskominfo", "author": "diskominfo", "maintainer": "diskominfo",
             "themes[0]": "governance", "licenses[0].name": "CC0-1.0", "accrualPeriodicity": "monthly",
-            "sources[0].path": "https://example.org/sumber"}
+            "sources[0].path": "https://example.org/sumber", "modified": "2024-01-31", "temporal.start": "2024-01-01",
+            "temporal.end": "2024-12-31", "spatial.kode_wilayah": "35.73", "data_prioritas": False}
     if isinstance(value, dict):
         return {k: fill(v, f"{path}.{k}" if path else k) for k, v in value.items()}
     if isinstance(value, list):
@@ -231,24 +233,24 @@ def test_refuses_a_table_name_used_by_another_package(tmp_path, datasets):
     assert not (datasets / "baru").exists()
 
 
-def test_refuses_a_csv_that_is_not_utf8(tmp_path, datasets):
+def test_a_windows_1252_csv_is_converted_to_utf8(tmp_path, datasets):
     path = tmp_path / "latin.csv"
-    path.write_bytes("id,nama\n1,Caf\xe9\n".encode("latin-1"))
-    with pytest.raises(ScaffoldError, match="UTF-8"):
-        scaffold("latin", [path], datasets)
-    assert not (datasets / "latin").exists()
+    path.write_bytes("id,nama\r\n1,Caf\xe9 \x93Sae\x94\r\n".encode("latin-1"))
+    package, notes = new_package("latin", [path], datasets)
+    assert (package / "data" / "latin.csv").read_bytes() == "id,nama\r\n1,Café “Sae”\r\n".encode("utf-8")
+    assert any("Windows-1252" in note.text(lambda m, **v: m % v) for note in notes)
 
 
-def test_bom_and_bad_column_names_are_left_as_they_are(tmp_path, datasets):
-    raw = "\ufeffNo,Nama Kelurahan\n1,Arjosari\n".encode("utf-8")
+def test_bom_and_spreadsheet_headers_become_safe_names_with_their_titles(tmp_path, datasets):
     path = tmp_path / "bom.csv"
-    path.write_bytes(raw)
+    path.write_bytes("\ufeffNo,Nama Kelurahan\n1,Arjosari\n".encode("utf-8"))
     package = scaffold("bom", [path], datasets)
-    assert (package / "data" / "bom.csv").read_bytes() == raw
+    assert (package / "data" / "bom.csv").read_bytes() == b"no,nama_kelurahan\r\n1,Arjosari\r\n"
     d = descriptor_of(package)
-    assert [f["name"] for f in d["resources"][0]["schema"]["fields"]] == ["No", "Nama Kelurahan"]
+    assert [(f["name"], f["title"]) for f in d["resources"][0]["schema"]["fields"]] == [
+        ("no", "No"), ("nama_kelurahan", "Nama Kelurahan")]
     (package / "datapackage.json").write_text(json.dumps(fill(d)), encoding="utf-8")
-    assert {i.code for i in portal_issues(datasets)["bom"]} == {"portal-name"}
+    assert portal_issues(datasets)["bom"] == []
 
 
 @pytest.mark.parametrize("stem, expected", [

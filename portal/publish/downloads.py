@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from .cast import looks_like_formula, neutralise_formula
 from .charts import find_geo
@@ -246,11 +247,11 @@ def write_xlsx(conn: sqlite3.Connection, descriptor: dict, resource: dict, path:
     cursor = conn.execute(f'select {", ".join(quoted(f["name"]) for f in fields)} from {quoted(resource["name"])} '
                           f'order by rowid limit {XLSX_MAX_ROWS}')
     for row in cursor:
-        data.append([neutralise_formula(value) for value in row])
+        data.append([xlsx_cell(value) for value in row])
     dictionary = book.create_sheet("kamus_data")
     dictionary.append(["kolom", "tipe", "judul", "definisi", "satuan", "konsep", "klasifikasi", "kode_referensi"])
     for f in fields:
-        dictionary.append([neutralise_formula(value) for value in (
+        dictionary.append([xlsx_cell(value) for value in (
             f["name"], f.get("type", "string"), f.get("title", ""), f.get("description", ""), f.get("unit", ""),
             f.get("concept", ""), f.get("classification", ""), f.get("referenceCodeList", ""))])
     about = book.create_sheet("metadata")
@@ -258,10 +259,17 @@ def write_xlsx(conn: sqlite3.Connection, descriptor: dict, resource: dict, path:
     for key, value in descriptor.items():
         if key not in ("resources", "queries"):
             value = value if isinstance(value, (str, int, float, bool)) else json.dumps(value, ensure_ascii=False)
-            about.append([neutralise_formula(key), neutralise_formula(value)])
+            about.append([xlsx_cell(key), xlsx_cell(value)])
     about.append(["tabel", resource["name"]])
-    about.append(["judul tabel", neutralise_formula(resource.get("title", ""))])
+    about.append(["judul tabel", xlsx_cell(resource.get("title", ""))])
     book.save(path)
+
+
+def xlsx_cell(value):
+    """A cell a spreadsheet shows as text, not a formula; control characters XML cannot hold (a \\x1f in a
+    CSV cell) become U+FFFD, which the CSV and JSON downloads keep exact."""
+    value = neutralise_formula(value)
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value) if isinstance(value, str) else value
 
 
 def readme(descriptor: dict) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import re
 
 from .cast import looks_like_formula
 from .descriptor import csv_dialect
@@ -22,6 +23,7 @@ SCAN_CHUNK_BYTES = 1 << 20
 MAX_FLAGGED_CELLS = 100  # formula-looking cells reported per file; the downloads neutralise all of them
 COMPRESSED = ((b"\x1f\x8b", "gzip"), (b"PK\x03\x04", "zip"), (b"BZh", "bzip2"), (b"\xfd7zXZ\x00", "xz"),
               (b"\x28\xb5\x2f\xfd", "zstd"), (b"7z\xbc\xaf\x27\x1c", "7z"))
+NON_ASCII = re.compile(rb"[\x80-\xff]")
 COMPRESSED_SUFFIXES = (".gz", ".zip", ".bz2", ".xz", ".zst", ".7z", ".tgz", ".tar")
 
 
@@ -43,10 +45,29 @@ def scan_data_file(path, resource: dict) -> list[Issue]:
     if size > MAX_FILE_BYTES:
         return [Issue(str(path), "portal-file-too-large",
                       f"the file is {size:,} bytes; the portal accepts data files up to {MAX_FILE_BYTES:,} bytes")]
-    return scan_bytes(path) or _scan_cells(path, resource)
+    return scan_bytes(path, declared_encoding(resource)) or _scan_cells(path, resource)
 
 
-def scan_bytes(path) -> list[Issue]:
+UTF8_NAMES = ("utf-8", "utf8", "utf-8-sig")
+
+
+def declared_encoding(resource: dict) -> str | None:
+    """The encoding a resource declares when it is not UTF-8 (read as UTF-8 anyway: see scan_bytes)."""
+    encoding = str(resource.get("encoding", "utf-8")).lower().replace("_", "-")
+    return None if encoding in UTF8_NAMES else str(resource.get("encoding"))
+
+
+def known_encoding(name: str) -> bool:
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        return False
+    return True
+
+
+def scan_bytes(path, declared: str | None = None) -> list[Issue]:
+    """``declared``: a non-UTF-8 encoding the descriptor states. Plain ASCII reads the same in every
+    encoding a CSV is written in, so such a file is accepted; any other byte is refused."""
     file, line, line_bytes, first = str(path), 1, 0, True
     max_line = MAX_LINE_BYTES
     decoder = codecs.getincrementaldecoder("utf-8")()
@@ -64,6 +85,13 @@ def scan_bytes(path) -> list[Issue]:
                 row = line + chunk.count(b"\n", 0, nul)
                 return [Issue(file, "portal-nul-byte", f"line {row} holds a NUL byte (\\x00): this is not a text CSV file",
                               row=row)]
+            high = NON_ASCII.search(chunk) if declared else None
+            if high:
+                row = line + chunk.count(b"\n", 0, high.start())
+                return [Issue(file, "portal-encoding", f"line {row} holds byte {high.group().hex()}, which is not ASCII, "
+                              f"and the descriptor declares encoding {declared!r}: the portal publishes UTF-8 only. "
+                              "Save the file as CSV UTF-8 (`portal new` converts Windows-1252 and Latin-1 files)",
+                              row=row)]
             pending = len(decoder.getstate()[0])
             try:
                 decoder.decode(chunk, final=not chunk)
@@ -72,7 +100,8 @@ def scan_bytes(path) -> list[Issue]:
                 row = line + chunk.count(b"\n", 0, at)
                 bad = (decoder.getstate()[0] + chunk)[error.start:error.start + 1] if chunk else b""
                 return [Issue(file, "portal-encoding", f"line {row} is not UTF-8 (byte {bad.hex() or 'at the end'}): "
-                              "save the file as CSV UTF-8", row=row)]
+                              "save the file as CSV UTF-8 (`portal new` converts Windows-1252 and Latin-1 files)",
+                              row=row)]
             if not chunk:
                 return []
             lines = chunk.replace(b"\r", b"\n").split(b"\n")

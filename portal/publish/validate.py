@@ -21,7 +21,7 @@ from .charts import KINDS as CHART_KINDS
 from .descriptor import PACKAGE_NAME, SQL_NAME, cross_package_keys, without_cross_package_keys
 from .discover import PackageSource
 from .load import LoadError, ReleaseDatabase
-from .scan import COMPRESSED_SUFFIXES, MAX_COLUMNS, scan_data_files
+from .scan import COMPRESSED_SUFFIXES, MAX_COLUMNS, declared_encoding, known_encoding, scan_data_files
 from .schema_check import field_issues
 from .metadata import PortalMetadata
 from ..profile import ACCESS_RIGHTS, FREQUENCIES, PUBLISHABLE_ACCESS, N_
@@ -296,8 +296,10 @@ def check_resource_rules(file: str, index: int, resource: dict) -> list[Issue]:
                             else f"{where}.path"))
     elif resource.get("format", "csv") != "csv" or not path.endswith(".csv"):
         issues.append(Issue(file, "portal-format", "only CSV resources can be published", field=f"{where}.path"))
-    if str(resource.get("encoding", "utf-8")).lower().replace("_", "-") not in ("utf-8", "utf-8-sig"):
-        issues.append(Issue(file, "portal-encoding", "data files must be UTF-8", field=f"{where}.encoding"))
+    declared = declared_encoding(resource)
+    if declared and not known_encoding(declared):  # a known one is checked against the bytes by the scan
+        issues.append(Issue(file, "portal-encoding", f"unknown encoding {declared!r}: data files must be UTF-8",
+                            field=f"{where}.encoding"))
     schema = resource.get("schema")
     if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list) or not schema["fields"]:
         issues.append(Issue(file, "portal-schema", "an inline Table Schema with fields is required", field=f"{where}.schema"))
