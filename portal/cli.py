@@ -15,7 +15,8 @@ import click
 from rich.console import Console
 
 from .publish import publish as run_publish
-from .publish.console import print_check, print_issues, print_report, translator
+from .publish.console import ProgressBars, print_check, print_issues, print_report, progress_bars, translator
+from .publish.progress import watched_by
 from .publish.discover import discover
 from .publish.metadata import load_metadata
 from .publish.release import PublishLocked
@@ -65,9 +66,12 @@ def publish(datasets_dir: Path, metadata_dir: Path, build_dir: Path, as_json: bo
                                f"{', '.join(sorted(unknown))}")
     console = Console(stderr=True, quiet=quiet or as_json)
     try:
-        with console.status("publish") as status:
-            report = run_publish(datasets_dir, metadata_dir, build_dir, log=lambda message: status.update(message),
+        with progress_bars(console) as bars, watched_by(ProgressBars(bars, translator(language))):
+            stage = bars.add_task("publish", total=None, rows="")
+            report = run_publish(datasets_dir, metadata_dir, build_dir,
+                                 log=lambda message: bars.update(stage, description=message),
                                  only=set(only) or None, full=full, dry_run=dry_run)
+            bars.remove_task(stage)
     except PublishLocked as error:
         Console(stderr=True).print(f"[red]{error}[/]")
         sys.exit(1)

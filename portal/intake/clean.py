@@ -79,8 +79,11 @@ def clean_file(path: Path, references: list[ReferenceTable], header_row: int | N
             spec["referenceCodeList"] = f"{link.reference.package}/{link.reference.table}"
             foreign_keys.append({"fields": [name], "reference": {
                 "package": link.reference.package, "resource": link.reference.table, "fields": [REFERENCE_KEY]}})
+            if any(cell != cell.strip() for cell in columns[index]):  # a code is matched as its trimmed text
+                columns[index] = [cell.strip() for cell in columns[index]]
+                stripped = True
             if link.rewritten:
-                columns[index] = [link.rewritten.get(c.strip(), c) for c in columns[index]]
+                columns[index] = [link.rewritten.get(c, c) for c in columns[index]]
                 rewritten = True
                 example = next(iter(link.rewritten.items()))
                 notes.append(Note(file, N_("Kolom %(column)s: kode wilayah tanpa titik (Excel membuangnya, mis. "
@@ -92,15 +95,21 @@ def clean_file(path: Path, references: list[ReferenceTable], header_row: int | N
         notes.append(Note(file, N_("Sel berisi %(marks)s dibaca sebagai kosong (missingValues)."),
                           {"marks": ", ".join(f"«{m}»" for m in sorted(missing))}))
     if stripped:
-        notes.append(Note(file, N_("Spasi di awal/akhir sel angka dan tanggal dibuang.")))
+        notes.append(Note(file, N_("Spasi di awal/akhir sel angka, tanggal dan kode dibuang.")))
     rows = [list(row) for row in zip(*columns)] if columns else []
-    total = totals_row(fields, rows, sorted(missing | {""}))
+    empty = missing | {""}
+    kept = [row for row in rows if any(cell.strip() not in empty for cell in row)]
+    if len(kept) < len(rows):  # "-" in every cell: a blank row once the marks are read as missing
+        notes.append(Note(file, N_("%(count)s baris yang hanya berisi tanda kosong dibuang."),
+                          {"count": len(rows) - len(kept)}))
+        rows = kept
+    total = totals_row(fields, rows, sorted(empty))
     if total is not None:
         notes.append(Note(file, N_("Baris terakhir «%(label)s» adalah jumlah baris di atasnya: dibuang (jumlahnya "
                                    "dapat dihitung dengan SQL, dan baris jumlah menggandakan SUM)."),
                           {"label": " ".join(c.strip() for c in rows[total] if c.strip())[:80]}))
         rows = rows[:total]
-    keys = guess_primary_key(fields, [[row[i] for row in rows] for i in range(width)])
+    keys = guess_primary_key(fields, [[row[i] for row in rows] for i in range(width)], empty)
     if len(keys) > 1:
         notes.append(Note(file, N_("Kunci utama gabungan ditebak: %(keys)s (unik bersama-sama)."),
                           {"keys": " + ".join(keys)}))

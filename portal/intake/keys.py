@@ -20,12 +20,12 @@ def preference(column: str) -> int:
     return 4
 
 
-def guess_primary_key(fields: list[dict], columns: list[list[str]]) -> list[str]:
+def guess_primary_key(fields: list[dict], columns: list[list[str]], missing: set[str] = frozenset({""})) -> list[str]:
     """Columns whose values are all present and unique together: an id or code column alone, else a code
     with a period (kode_kelurahan + tahun), else any unique column, else any unique pair, preferring
     id, kode, *_id, kode_*, periods, then column order. Nothing for decimal numbers and booleans."""
     usable = [i for i, f in enumerate(fields)
-              if columns[i] and f["type"] not in UNKEYABLE and all(v.strip() for v in columns[i])]
+              if columns[i] and f["type"] not in UNKEYABLE and all(v.strip() not in missing | {""} for v in columns[i])]
     singles = sorted((preference(fields[i]["name"]), i) for i in usable if len(set(columns[i])) == len(columns[i]))
     if singles and singles[0][0] <= 2:
         return [fields[singles[0][1]]["name"]]

@@ -9,6 +9,7 @@ from pathlib import Path
 from babel.support import NullTranslations, Translations
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from .discover import DESCRIPTOR_NAMES
@@ -92,3 +93,29 @@ def print_check(validations: dict, console: Console, _, quiet: bool = False) -> 
 
 
 
+
+
+class ProgressBars:
+    """publish's progress.Watcher as rich progress bars: one per package, with its rows and time left."""
+
+    def __init__(self, progress: Progress, _):
+        self.progress, self._, self.tasks, self.rows = progress, _, {}, {}
+
+    def package(self, name: str, total_bytes: int) -> None:
+        self.rows[name] = 0
+        self.tasks[name] = self.progress.add_task(name, total=max(total_bytes, 1), rows="")
+
+    def read(self, name: str, data_bytes: int, rows: int) -> None:
+        task = self.tasks[name]
+        self.rows[name] += rows
+        done = min(self.progress.tasks[task].completed + data_bytes, self.progress.tasks[task].total)
+        self.progress.update(task, completed=done, rows=self._("%(rows)s baris", rows=self.rows[name]))
+
+    def done(self, name: str) -> None:
+        task = self.tasks[name]
+        self.progress.update(task, completed=self.progress.tasks[task].total)
+
+
+def progress_bars(console: Console) -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[rows]}"),
+                    TimeRemainingColumn(), console=console, transient=False)

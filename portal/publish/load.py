@@ -18,6 +18,7 @@ import sqlite_utils
 from ..catalog import ColumnStats
 from .cast import column_type, make_caster
 from .descriptor import csv_dialect, foreign_keys, normalize_key
+from . import progress
 from .discover import PackageSource
 from .fastload import Extremes, Unvouched, fast_load
 from .report import Issue
@@ -269,10 +270,10 @@ def insert_rows(db: sqlite_utils.Database, path: Path, resource: dict) -> int:
 
     def rows():
         nonlocal count
-        with open(path, newline="", encoding="utf-8-sig") as file:
+        with progress.open_counted(path, newline="", encoding="utf-8-sig") as file:
             reader = csv.reader(file, **csv_dialect(resource))
             next(reader, None)  # header, already checked against the schema by frictionless
-            for cells in reader:
+            for cells in progress.counted_rows(reader):
                 count += 1
                 row = {}
                 for name, cast, cell in zip(names, casters, cells):

@@ -21,6 +21,7 @@ from .charts import KINDS as CHART_KINDS
 from .descriptor import PACKAGE_NAME, SQL_NAME, cross_package_keys, without_cross_package_keys
 from .discover import PackageSource
 from .load import LoadError, ReleaseDatabase
+from . import progress
 from .scan import COMPRESSED_SUFFIXES, MAX_COLUMNS, declared_encoding, known_encoding, scan_data_files
 from .schema_check import field_issues
 from .metadata import PortalMetadata
@@ -119,7 +120,8 @@ def check_and_load_data(readable: list[PackageSource], sources: list[PackageSour
         if name not in graph:
             continue  # a carried-over package, or one missing or invalid (reported by check_reference)
         try:
-            issues[name] += check_and_load(source, by_name, issues, database, key_cache)
+            with progress.package(name, [source.resource_file(r) for r in source.descriptor["resources"]]):
+                issues[name] += check_and_load(source, by_name, issues, database, key_cache)
         except Exception as error:  # noqa: BLE001 - whatever it is, this package fails alone
             issues[name].append(internal_error(source, "validate and load", error))
 
