@@ -32,6 +32,10 @@ class Issue:
     row: int | None = None  # line in the file, header = 1 (frictionless' row number)
     field: str | None = None  # column name, or descriptor property
     cell: str | None = None  # the offending value, when there is one
+    # The message for people: an Indonesian gettext msgid with %(name)s slots and their values
+    # (portal/messages.py); message above is its English rendering, or frictionless' own text.
+    template: str = ""
+    params: dict[str, Any] = dataclasses.field(default_factory=dict)  # (the field above shadows field())
 
     def location(self) -> str:
         parts = [self.file]

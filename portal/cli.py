@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import re
@@ -13,9 +12,14 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 
+from .cli_i18n import LocalizedGroup, language_callback, language_of
+from .messages import translator
+from .profile import N_
 from .publish import publish as run_publish
-from .publish.console import ProgressBars, print_check, print_issues, print_report, progress_bars, translator
+from .publish.console import ProgressBars, print_check, print_issues, print_report, progress_bars
+from .publish.json_report import check_json, publish_json
 from .publish.progress import watched_by
 from .publish.discover import discover
 from .publish.metadata import load_metadata
@@ -25,68 +29,74 @@ from .scaffold import ScaffoldError, new_package, placeholders
 from .store import ReleaseStore
 from .urls import parse_base_url
 
+# Help texts are Indonesian msgids, said in the chosen language when help is printed (cli_i18n.py).
 datasets_option = click.option("--datasets", "datasets_dir", default="datasets", show_default=True,
-                               type=click.Path(file_okay=False, path_type=Path), help="Folder of data packages.")
+                               type=click.Path(file_okay=False, path_type=Path), help=N_("Folder paket data."))
 metadata_option = click.option("--metadata", "metadata_dir", default="metadata", show_default=True,
-                               type=click.Path(file_okay=False, path_type=Path), help="Folder of portal metadata (YAML).")
+                               type=click.Path(file_okay=False, path_type=Path),
+                               help=N_("Folder metadata portal (YAML)."))
 build_option = click.option("--build", "build_dir", default="build", show_default=True,
-                            type=click.Path(file_okay=False, path_type=Path), help="Folder holding the releases.")
+                            type=click.Path(file_okay=False, path_type=Path), help=N_("Folder tempat rilis disimpan."))
+language_option = click.option("--lang", "language", type=click.Choice(["id", "en"]), callback=language_callback,
+                               help=N_("Bahasa pesan dan bantuan: id atau en (bawaan: variabel lingkungan "
+                                       "PORTAL_LANG, bila tidak ada id)."))
 
 
-@click.group()
-@click.version_option(package_name="malang-open-data-portal")
+@click.group(cls=LocalizedGroup, help=N_("Portal Data Terbuka Smart City Kota Malang."))
+@click.version_option(package_name="malang-open-data-portal", help=N_("Tampilkan versi lalu keluar."))
+@click.option("--lang", type=click.Choice(["id", "en"]), expose_value=False, callback=language_callback,
+              help=N_("Bahasa pesan dan bantuan semua perintah: id atau en."))
 def cli():
-    "Portal Data Terbuka Smart City Kota Malang."
+    pass
 
 
-language_option = click.option("--lang", "language", type=click.Choice(["id", "en"]), default="id", show_default=True,
-                               help="Language of the messages.")
-quiet_option = click.option("--quiet", is_flag=True, help="Print only problems and the final line (for CI).")
-json_option = click.option("--json", "as_json", is_flag=True, help="Print the machine-readable report on stdout.")
+quiet_option = click.option("--quiet", is_flag=True, help=N_("Cetak hanya masalah dan baris terakhir (untuk CI)."))
+json_option = click.option("--json", "as_json", is_flag=True, help=N_("Cetak laporan untuk mesin (JSON) ke stdout."))
 
 
-@cli.command()
+@cli.command(help=N_("Periksa setiap paket data dan terbitkan yang valid sebagai rilis baru."))
 @datasets_option
 @metadata_option
 @build_option
 @json_option
 @click.option("--only", "only", multiple=True, metavar="NAME",
-              help="Publish only this dataset (repeatable); the others stay as they are live.")
-@click.option("--full", is_flag=True, help="Validate and load every package, even unchanged ones.")
-@click.option("--dry-run", is_flag=True, help="Build and check the release, but do not put it live.")
+              help=N_("Terbitkan hanya dataset ini (boleh berulang); yang lain tetap seperti yang sedang tayang."))
+@click.option("--full", is_flag=True, help=N_("Periksa dan muat setiap paket, juga yang tidak berubah."))
+@click.option("--dry-run", is_flag=True, help=N_("Bangun dan periksa rilis, tetapi jangan tayangkan."))
 @language_option
 @quiet_option
 def publish(datasets_dir: Path, metadata_dir: Path, build_dir: Path, as_json: bool, only: tuple[str, ...], full: bool,
             dry_run: bool, language: str, quiet: bool):
-    "Validate every data package and publish the valid ones as a new release."
+    _ = translator(language)
     check_folders(datasets_dir, metadata_dir)
     unknown = set(only) - {source.name for source in discover(datasets_dir)}
     if unknown:
-        raise click.UsageError(f"--only: no such dataset in {datasets_dir} / tidak ada dataset itu: "
-                               f"{', '.join(sorted(unknown))}")
+        raise click.UsageError(_("--only: tidak ada dataset itu di %(folder)s: %(names)s", folder=str(datasets_dir),
+                                 names=", ".join(sorted(unknown))))
     console = Console(stderr=True, quiet=quiet or as_json)
     try:
-        with progress_bars(console) as bars, watched_by(ProgressBars(bars, translator(language))):
+        with progress_bars(console) as bars, watched_by(ProgressBars(bars, _)):
             stage = bars.add_task("publish", total=None, rows="")
             report = run_publish(datasets_dir, metadata_dir, build_dir,
                                  log=lambda message: bars.update(stage, description=message),
                                  only=set(only) or None, full=full, dry_run=dry_run)
             bars.remove_task(stage)
     except PublishLocked as error:
-        Console(stderr=True).print(f"[red]{error}[/]")
+        Console(stderr=True).print("[red]" + escape(_("Penerbitan lain sedang berjalan: %(error)s", error=str(error)))
+                                   + "[/]")
         sys.exit(1)
     except (OSError, sqlite3.Error) as error:  # disk full, permissions…: the staged release is already removed
-        Console(stderr=True).print(f"[red]publish failed / penerbitan gagal: {error}. "
-                                   "Nothing was changed; what is live stays live.[/]")
+        Console(stderr=True).print("[red]" + escape(_("penerbitan gagal: %(error)s. Tidak ada yang berubah; yang "
+                                                      "sedang tayang tetap tayang.", error=str(error))) + "[/]")
         sys.exit(1)
     if as_json:
-        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(publish_json(report, language), ensure_ascii=False, indent=2))
     else:
-        print_report(report, Console(), translator(language), quiet=quiet, dry_run=dry_run)
+        print_report(report, Console(), language, quiet=quiet, dry_run=dry_run)
     sys.exit(0 if report.ok else 1)
 
 
-@cli.command()
+@cli.command(help=N_("Periksa paket data tanpa menerbitkan (aturan dan pesan sama dengan publish)."))
 @click.argument("names", nargs=-1, metavar="[NAME...]")
 @datasets_option
 @metadata_option
@@ -94,41 +104,40 @@ def publish(datasets_dir: Path, metadata_dir: Path, build_dir: Path, as_json: bo
 @language_option
 @quiet_option
 def check(names: tuple[str, ...], datasets_dir: Path, metadata_dir: Path, as_json: bool, language: str, quiet: bool):
-    "Validate data packages without publishing (same rules and messages as publish)."
     check_folders(datasets_dir, metadata_dir)
     metadata, problems = load_metadata(metadata_dir)
     sources = discover(datasets_dir)
     unknown = set(names) - {s.name for s in sources}
     if unknown:
-        raise click.UsageError(f"no such dataset in {datasets_dir}: {', '.join(sorted(unknown))}")
+        _ = translator(language)
+        raise click.UsageError(_("tidak ada dataset itu di %(folder)s: %(names)s", folder=str(datasets_dir),
+                                 names=", ".join(sorted(unknown))))
     validations = {} if problems else validate(sources, metadata)
     chosen = {name: v for name, v in validations.items() if not names or name in names}
     ok = not problems and all(v.passed for v in chosen.values())
     if as_json:
-        click.echo(json.dumps({"ok": ok, "issues": [dataclasses.asdict(i) for i in problems],
-                               "datasets": {name: {"valid": v.passed, "issues": [dataclasses.asdict(i) for i in v.issues]}
-                                            for name, v in chosen.items()}}, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(check_json(ok, problems, chosen, language), ensure_ascii=False, indent=2))
     else:
-        _ = translator(language)
         console = Console()
-        print_issues(problems, console, _)
-        print_check(chosen, console, _, quiet=quiet)
+        print_issues(problems, console, language)
+        print_check(chosen, console, language, quiet=quiet)
     sys.exit(0 if ok else 1)
 
 
-@cli.command()
+@cli.command(help=N_("Buat datasets/NAME dari ekspor CSV atau buku kerja .xlsx: tabel bersih, skema tersimpulkan, "
+                     "metadata untuk diisi."))
 @click.argument("name", metavar="NAME")
 @click.argument("csv_files", nargs=-1, required=True, metavar="FILE...",
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @datasets_option
-@click.option("--sheet", metavar="NAME", help="Sheet of an .xlsx workbook to read (default: the first).")
+@click.option("--sheet", metavar="NAME", help=N_("Lembar buku kerja .xlsx yang dibaca (bawaan: yang pertama)."))
 @click.option("--header-row", type=click.IntRange(1), metavar="N",
-              help="Row number (as the spreadsheet shows it) of the column titles, when the guess is wrong.")
-@click.option("--no-header", is_flag=True, help="The files have no row of column titles: name them kolom_1, kolom_2...")
+              help=N_("Nomor baris judul kolom (seperti di spreadsheet), bila tebakannya salah."))
+@click.option("--no-header", is_flag=True,
+              help=N_("Berkas tidak punya baris judul kolom: kolom dinamai kolom_1, kolom_2..."))
 @language_option
 def new(name: str, csv_files: tuple[Path, ...], datasets_dir: Path, sheet: str | None, header_row: int | None,
         no_header: bool, language: str):
-    "Create datasets/NAME from CSV exports or .xlsx workbooks: clean table, inferred schema, metadata to fill in."
     _ = translator(language)
     try:
         folder, notes = new_package(name, list(csv_files), datasets_dir, header_row=header_row,
@@ -160,25 +169,29 @@ def grouped_placeholders(descriptor: dict) -> list[tuple[str, str, int]]:
 def check_folders(*folders: Path) -> None:
     for folder in folders:
         if not folder.is_dir():
-            raise click.UsageError(f"folder not found: {folder}")
+            _ = translator(language_of())
+            raise click.UsageError(_("folder tidak ditemukan: %(folder)s", folder=str(folder)))
 
 
-@cli.command()
+@cli.command(help=N_("Jalankan portal dengan granian; dataset diterbitkan dulu bila belum ada rilis."))
 @build_option
 @datasets_option
 @metadata_option
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
-@click.option("--workers", default=max(2, min(4, os.cpu_count() or 1)), show_default=True, help="Number of server processes.")
+@click.option("--host", default="127.0.0.1", show_default=True, help=N_("Alamat yang didengarkan."))
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535),
+              help=N_("Port yang didengarkan."))
+@click.option("--workers", default=max(2, min(4, os.cpu_count() or 1)), show_default=True,
+              help=N_("Jumlah proses server."))
 def serve(build_dir: Path, datasets_dir: Path, metadata_dir: Path, host: str, port: int, workers: int):
-    "Run the portal with granian, publishing the datasets first when no release exists."
     from granian import Granian
     from granian.constants import Interfaces
 
+    _ = translator(language_of())
     if ReleaseStore(build_dir).current() is None:
-        click.echo(f"No release this version can serve in {build_dir}: publishing {datasets_dir} first.", err=True)
+        click.echo(_("Tidak ada rilis yang dapat disajikan versi ini di %(build)s: %(datasets)s diterbitkan dulu.",
+                     build=str(build_dir), datasets=str(datasets_dir)), err=True)
         report = run_publish(datasets_dir, metadata_dir, build_dir)
-        print_report(report, Console(stderr=True), translator("id"))
+        print_report(report, Console(stderr=True), language_of())
         if report.release_id is None:
             sys.exit(1)
     os.environ["PORTAL_BUILD_DIR"] = str(build_dir.resolve())  # read by every worker process
@@ -206,15 +219,17 @@ def refuse_port_in_use(host: str, port: int) -> None:
         try:
             probe.bind((host, port))
         except OSError as error:
-            raise click.ClickException(f"port {port} on {host} is already in use / sudah dipakai: {error.strerror}. "
-                                       "Stop the other server or choose another --port.") from None
+            _ = translator(language_of())
+            raise click.ClickException(_("port %(port)s di %(host)s sudah dipakai: %(reason)s. Hentikan server lain "
+                                         "itu atau pilih --port lain.", port=str(port), host=host,
+                                         reason=error.strerror)) from None
 
 
-@cli.command("generate-samples")
+@cli.command("generate-samples",
+             help=N_("Tulis ulang paket sampel sintetis (sampel-*) secara deterministik dari sebuah seed."))
 @datasets_option
-@click.option("--seed", default=2026, show_default=True, help="Seed of the pseudo-random generator.")
+@click.option("--seed", default=2026, show_default=True, help=N_("Seed pembangkit bilangan acak semu."))
 def generate_samples_command(datasets_dir: Path, seed: int):
-    "Rewrite the synthetic sample packages (sampel-*) deterministically from a seed."
     from .samples import generate_samples
 
     for path in generate_samples(datasets_dir, seed=seed):

@@ -60,6 +60,9 @@ FIELD_PROPERTIES = [
              "`<package>/<resource>` of the reference table whose codes it uses"),
 ]
 
+# The files a package's descriptor may be: what they hold are properties, a data file's are columns.
+DESCRIPTOR_NAMES = ("datapackage.json", "datapackage.yaml", "datapackage.yml")
+
 RECOMMENDED = [p.key for p in DATASET_PROPERTIES if not p.required]
 ACCESS_LABELS = {"terbuka": N_("Terbuka (data terbuka)"), "terbatas": N_("Terbatas"), "tertutup": N_("Tertutup")}
 ACCESS_RIGHTS = tuple(ACCESS_LABELS)
@@ -68,6 +71,9 @@ PUBLISHABLE_ACCESS = "terbuka"
 FREQUENCY_DAYS = {"once": None, "irregular": None, "daily": 1, "weekly": 7, "monthly": 31, "quarterly": 92,
                   "annual": 366}
 FREQUENCIES = tuple(FREQUENCY_DAYS)
+FREQUENCY_LABELS = {"once": N_("Sekali terbit"), "daily": N_("Harian"), "weekly": N_("Mingguan"),
+                    "monthly": N_("Bulanan"), "quarterly": N_("Triwulanan"), "annual": N_("Tahunan"),
+                    "irregular": N_("Tidak tentu")}
 
 
 def is_filled(value) -> bool:

@@ -5,9 +5,10 @@ what went wrong and how to fix it, in Indonesian (translatable) beside frictionl
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import PurePath
 
 from .catalog import Issue
-from .profile import N_
+from .profile import DESCRIPTOR_NAMES, N_
 
 EXAMPLES_PER_GROUP = 5
 
@@ -91,11 +92,25 @@ HINTS = {
     "field-error": (N_("Definisi kolom di skema tidak valid."),
                     N_("Perbaiki kolom yang disebut: tipe dan format harus yang dikenal Table Schema (mis. tanggal: "
                        "\"type\": \"date\", \"format\": \"%d/%m/%Y\").")),
+    "package-error": (N_("Deskriptor paket tidak valid menurut frictionless."),
+                      N_("Perbaiki properti yang disebut di datapackage.json sesuai spesifikasi Data Package.")),
+    "resource-error": (N_("Resource tidak valid menurut frictionless."),
+                       N_("Perbaiki properti resource yang disebut (mis. setiap lisensi perlu name atau path, title "
+                          "berupa teks).")),
+    "schema-error": (N_("Skema tabel tidak valid."),
+                     N_("Perbaiki primaryKey, foreignKeys atau missingValues di skema sesuai Table Schema.")),
+    "control-error": (N_("Dialek CSV tidak valid."),
+                      N_("Perbaiki dialect: delimiter dan quoteChar satu karakter, doubleQuote true atau false.")),
+    "unique-error": (N_("Nilai ganda di kolom unik."),
+                     N_("Setiap nilai di kolom ini harus unik: hapus atau perbaiki baris gandanya.")),
+    "source-error": (N_("Isi berkas data tidak didukung."), N_("Ekspor ulang berkas sebagai CSV UTF-8 biasa.")),
+    "format-error": (N_("Berkas data tidak dapat diurai."),
+                     N_("Pastikan berkasnya benar-benar CSV (bukan Excel) dan tanda kutipnya berpasangan.")),
     "portal-internal-error": (N_("Paket ini menghentikan penerbitan karena kesalahan di portal."),
                               N_("Paket lain tetap diterbitkan. Laporkan pesan di bawah kepada pengelola portal, "
                                  "dengan berkas paketnya.")),
 }
-DEFAULT_HINT = (N_("Masalah pada paket data."), N_("Baca pesan asli di bawah dan perbaiki berkasnya."))
+DEFAULT_HINT = (N_("Masalah pada paket data."), N_("Baca pesannya dan perbaiki berkas yang disebut."))
 
 
 @dataclass
@@ -108,6 +123,11 @@ class IssueGroup:
     messages_en: list[str] = field(default_factory=list)  # frictionless' original messages, first few
     examples: list[Issue] = field(default_factory=list)
     count: int = 0
+
+    @property
+    def in_descriptor(self) -> bool:
+        """The field names a metadata property (never to be called a column), not a data file's column."""
+        return PurePath(self.file).name in DESCRIPTOR_NAMES
 
 
 def group_issues(issues: list[Issue]) -> list[IssueGroup]:

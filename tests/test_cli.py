@@ -43,7 +43,7 @@ def test_json_report_on_stdout(tmp_path):
     statuses = {d["name"]: d["status"] for d in report["datasets"]}
     assert statuses == {"layanan-mini": "published", "rusak-baru": "failed", "wilayah-mini": "published"}
     issue = next(d for d in report["datasets"] if d["name"] == "rusak-baru")["issues"][0]
-    assert set(issue) == {"file", "row", "field", "code", "message", "cell"}
+    assert set(issue) == {"file", "row", "field", "code", "message", "message_en", "hint", "cell"}
 
 
 def test_exit_2_on_usage_errors(tmp_path):
@@ -56,7 +56,7 @@ def test_broken_metadata_publishes_nothing(tmp_path):
     metadata.mkdir()
     result = run("--datasets", FIXTURE_DATASETS, "--metadata", metadata, "--build", tmp_path / "b")
     assert result.exit_code == 1
-    assert "portal.yaml" in result.output and "file is missing" in result.output
+    assert "portal.yaml" in result.output and "berkas tidak ada" in result.output
     assert "Tidak ada rilis baru" in result.output
     assert current_release_id(tmp_path / "b") is None
 

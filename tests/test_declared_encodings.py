@@ -53,9 +53,10 @@ def test_a_declared_encoding_on_plain_ascii_is_accepted(checked):
 def test_non_ascii_bytes_are_refused_with_the_declared_encoding_named(checked):
     (issue,) = checked["latin-declared"]["issues"]
     assert (issue["code"], issue["row"]) == ("portal-encoding", 2)
-    assert "'windows-1252'" in issue["message"] and "UTF-8" in issue["message"] and "portal new" in issue["message"]
+    assert "windows-1252" in issue["message"] and "bukan ASCII" in issue["message"] and "portal new" in issue["message"]
+    assert "declares encoding windows-1252" in issue["message_en"]
     (issue,) = checked["latin-undeclared"]["issues"]
-    assert (issue["code"], issue["row"]) == ("portal-encoding", 2) and "not UTF-8" in issue["message"]
+    assert (issue["code"], issue["row"]) == ("portal-encoding", 2) and "not UTF-8" in issue["message_en"]
 
 
 def test_an_unknown_encoding_is_named(checked):

@@ -30,6 +30,16 @@ def test_command_and_its_options_are_documented(name):
         assert param.help, f"{name} {param.name} has no help"
 
 
+def test_the_command_line_language_settings_are_documented():
+    from portal.cli_i18n import LANGUAGE_ENV
+
+    assert LANGUAGE_ENV in README
+    for param in cli.params:  # options of `portal` itself, before the command
+        for option in param.opts:
+            assert option in README, f"portal {option} is not in README.md"
+        assert param.help, f"portal {param.name} has no help"
+
+
 def test_every_profile_property_is_documented():
     from portal.profile import DATASET_PROPERTIES, FIELD_PROPERTIES
 

@@ -223,7 +223,7 @@ def test_serve_refuses_a_port_in_use(published_build):
         port = taken.getsockname()[1]
         result = subprocess.run([sys.executable, "-m", "portal", "serve", "--build", str(published_build),
                                  "--port", str(port)], capture_output=True, text=True, timeout=60)
-    assert result.returncode == 1 and "already in use" in result.stderr and "Traceback" not in result.stderr
+    assert result.returncode == 1 and "sudah dipakai" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_descriptor_problems_name_a_property_data_problems_a_column(mixed, tmp_path):

@@ -31,7 +31,7 @@ def test_no_visible_text_outside_gettext(path):
 
 def test_babel_extracts_the_marked_strings():
     method_map = [("portal/**.py", "python"), ("portal/templates/**.html", "jinja2")]
-    keywords = {"_": None, "gettext": None, "_l": None}  # _l = flask_babel.lazy_gettext
+    keywords = {"_": None, "gettext": None, "_l": None, "N_": None}  # _l = lazy_gettext, N_ = portal.profile's marker
     messages = {message for _, _, message, *_ in extract_from_dir(str(ROOT), method_map=method_map, keywords=keywords)}
     for expected in ("Data sampel sintetis", "Unduh CSV", "Enam dimensi kota cerdas", "Harian", "Tentang portal"):
         assert expected in messages

@@ -91,7 +91,7 @@ def test_scaffold_infers_schema_keys_and_reference_codes(tmp_path, datasets):
 def test_unfilled_scaffold_is_refused_by_publish(tmp_path, datasets):
     scaffold("baru", [write_csv(tmp_path / "in", "baru.csv", PENGADUAN)], datasets)
     fields = {i.field for i in portal_issues(datasets)["baru"]}
-    assert {"publisher", "author", "maintainer", "themes", "licenses", "accrualPeriodicity"} <= fields
+    assert {"publisher", "author", "maintainer", "themes[0]", "licenses[0].name", "accrualPeriodicity"} <= fields
     assert portal_issues(datasets)["kode-wilayah-indonesia"] == []
 
 

@@ -51,9 +51,9 @@ def test_portal_rules_name_the_descriptor_property(tmp_path, metadata):
 
 @pytest.mark.parametrize("changes, field", [
     ({"name": "other-name"}, "name"),
-    ({"themes": ["tourism"]}, "themes"),
+    ({"themes": ["tourism"]}, "themes[0]"),
     ({"themes": []}, "themes"),
-    ({"licenses": [{"name": "GPL"}]}, "licenses"),
+    ({"licenses": [{"name": "GPL"}]}, "licenses[0].name"),
     ({"accrualPeriodicity": "sometimes"}, "accrualPeriodicity"),
     ({"accessRights": "tertutup"}, "accessRights"),
     ({"author": "nobody"}, "author"),

@@ -17,6 +17,8 @@ from typing import Callable
 
 from ..releases import current_release_id, releases_dir
 from ..catalog import Catalog, CatalogVersionError
+from ..messages import issue
+from ..profile import N_
 from .describe import build_catalog, content_hash, datasette_metadata
 from .downloads import build_downloads, mark_layout, missing_xlsx, reuse_downloads, write_xlsx_files
 from .example_queries import check_example_queries
@@ -29,7 +31,7 @@ from .metadata import PortalMetadata, load_metadata
 from .descriptor import cross_package_keys
 from .release import (activate, check_release, copy_package, hash_files, new_release_id, prune, publish_lock,
                       source_hash, start_staging, store_objects, write_manifest)
-from .report import FAILED, KEPT_PREVIOUS, PUBLISHED, DatasetOutcome, Issue, PublishReport
+from .report import FAILED, KEPT_PREVIOUS, PUBLISHED, DatasetOutcome, PublishReport
 from .validate import Validation, validate
 
 DESCRIBING_FILES = ("catalog.json", "datasette.json", "report.json", SEARCH_DB)
@@ -79,7 +81,8 @@ def publish(datasets_dir: Path, metadata_dir: Path, build_dir: Path,
             packages, report.datasets = gather_packages(sources, validations, staging / "files", previous_release,
                                                         reused, live)
             if not packages:
-                report.issues.append(Issue(str(datasets_dir), "portal-nothing-to-publish", "no valid data package found"))
+                report.issues.append(issue(str(datasets_dir), "portal-nothing-to-publish",
+                                           N_("tidak ada paket data yang valid")))
                 database.close()
                 shutil.rmtree(staging)
                 return report

@@ -9,6 +9,8 @@ import re
 
 from .descriptor import SQL_NAME, csv_dialect, foreign_keys, normalize_key
 from .discover import PackageSource
+from ..messages import issue
+from ..profile import N_
 from .report import Issue, blocking
 
 
@@ -27,11 +29,10 @@ def check_unique_resource_names(sources: list[PackageSource], established: set[s
             names = ", ".join(p.name for p in packages)
             keeper = any(p.name in established for p in packages)
             for package in (p for p in packages if not (keeper and p.name in established)):
-                issues.setdefault(package.name, []).append(Issue(
+                issues.setdefault(package.name, []).append(issue(
                     str(package.descriptor_file), "portal-duplicate-resource",
-                    f"resource name {table!r} is used by several packages ({names}); "
-                    "names must be unique across the portal because each becomes one SQL table",
-                    field="resources"))
+                    N_("nama resource %(table)s dipakai beberapa paket (%(names)s); nama harus unik di seluruh portal "
+                       "karena masing-masing menjadi satu tabel SQL"), field="resources", table=repr(table), names=names))
     return issues
 
 
@@ -47,10 +48,10 @@ def check_reference_code_lists(sources: list[PackageSource]) -> dict[str, list[I
                 code_list = field.get("referenceCodeList") if isinstance(field, dict) else None
                 if code_list is None or code_list in tables or str(code_list).startswith(("https://", "http://")):
                     continue
-                issues.setdefault(source.name, []).append(Issue(
+                issues.setdefault(source.name, []).append(issue(
                     str(source.descriptor_file), "portal-reference-code",
-                    f"referenceCodeList {code_list!r} is neither <package>/<resource> of this portal nor a URL",
-                    field=f"resources[{i}].schema.fields[{j}].referenceCodeList"))
+                    N_("referenceCodeList %(value)s bukan <paket>/<resource> portal ini dan bukan URL"),
+                    field=f"resources[{i}].schema.fields[{j}].referenceCodeList", value=repr(code_list)))
     return issues
 
 
@@ -62,20 +63,22 @@ def check_query_names(sources: list[PackageSource]) -> dict[str, list[Issue]]:
     for source in sources:
         queries = (source.descriptor or {}).get("queries", [])
         for i, query in enumerate(queries if isinstance(queries, list) else [None]):
-            where, problem = f"queries[{i}]", None
+            where, problem, params = f"queries[{i}]", None, {}
             if not (isinstance(query, dict) and isinstance(query.get("sql"), str) and query.get("title")
                     and isinstance(query.get("name"), str) and SQL_NAME.match(query["name"])):
-                problem = "an example query needs name (a lower-case SQL identifier), title and sql"
-            elif query["name"] in tables or query["name"] in seen:
-                problem = (f"query name {query['name']!r} is already used by "
-                           f"{'a table' if query['name'] in tables else 'package ' + seen[query['name']]}")
+                problem = N_("contoh kueri perlu name (pengenal SQL huruf kecil), title dan sql")
+            elif query["name"] in tables:
+                problem, params = N_("nama kueri %(name)s sudah dipakai sebuah tabel"), {"name": repr(query["name"])}
+            elif query["name"] in seen:
+                problem = N_("nama kueri %(name)s sudah dipakai paket %(package)s")
+                params = {"name": repr(query["name"]), "package": seen[query["name"]]}
             elif not re.match(r"^\s*(select|with)\b", query["sql"], re.I):
-                problem = "an example query must be a single SELECT statement"
+                problem = N_("contoh kueri harus satu pernyataan SELECT")
             else:
                 seen[query["name"]] = source.name
             if problem:
                 issues.setdefault(source.name, []).append(
-                    Issue(str(source.descriptor_file), "portal-query", problem, field=where))
+                    issue(str(source.descriptor_file), "portal-query", problem, field=where, **params))
     return issues
 
 
@@ -97,10 +100,11 @@ def check_foreign_key_targets(sources: list[PackageSource]) -> dict[str, list[Is
                 unique = [f.get("name") for f in schema.get("fields", [])
                           if isinstance(f, dict) and f.get("constraints", {}).get("unique")]
                 if columns != normalize_key(schema.get("primaryKey")) and not (len(columns) == 1 and columns[0] in unique):
-                    issues.setdefault(source.name, []).append(Issue(
+                    issues.setdefault(source.name, []).append(issue(
                         str(source.descriptor_file), "portal-foreign-key",
-                        f"foreign key of {resource.get('name')} points at {target.get('name')}({', '.join(columns)}), "
-                        "which is neither its primary key nor a unique column", field="foreignKeys"))
+                        N_("kunci asing %(resource)s merujuk %(target)s(%(columns)s), yang bukan kunci primernya dan "
+                           "bukan kolom unik"), field="foreignKeys", resource=str(resource.get("name")),
+                        target=str(target.get("name")), columns=", ".join(columns)))
     return issues
 
 
@@ -109,17 +113,17 @@ def check_reference(source, resource, foreign_key, by_name, issues, key_cache) -
     reference = foreign_key["reference"]
     target = by_name.get(reference["package"])
     if target is None:
-        return [Issue(file, "portal-foreign-key", f"referenced package {reference['package']!r} does not exist",
-                      field="foreignKeys")]
+        return [issue(file, "portal-foreign-key", N_("paket rujukan %(package)s tidak ada"), field="foreignKeys",
+                      package=repr(reference["package"]))]
     if blocking(issues[target.name]):
-        return [Issue(file, "portal-foreign-key",
-                      f"referenced package {target.name!r} is invalid in this publish", field="foreignKeys")]
+        return [issue(file, "portal-foreign-key", N_("paket rujukan %(package)s tidak valid dalam penerbitan ini"),
+                      field="foreignKeys", package=repr(target.name))]
     target_resource = next((r for r in target.descriptor["resources"] if r.get("name") == reference.get("resource")), None)
     fields, target_fields = normalize_key(foreign_key.get("fields")), normalize_key(reference.get("fields"))
     if target_resource is None or not set(target_fields) <= _field_names(target_resource) or len(fields) != len(target_fields):
-        return [Issue(file, "portal-foreign-key",
-                      f"reference to {target.name}/{reference.get('resource')} ({', '.join(target_fields)}) does not "
-                      "name an existing resource and fields", field="foreignKeys")]
+        return [issue(file, "portal-foreign-key", N_("rujukan ke %(table)s (%(fields)s) tidak menyebut resource dan "
+                                                     "kolom yang ada"), field="foreignKeys",
+                      table=f"{target.name}/{reference.get('resource')}", fields=", ".join(target_fields))]
     cache_key = (target.name, target_resource["name"], tuple(target_fields))
     if cache_key not in key_cache:
         key_cache[cache_key] = {tuple(row[f] for f in target_fields)
@@ -132,10 +136,9 @@ def check_reference(source, resource, foreign_key, by_name, issues, key_cache) -
         values = tuple(row.get(f) for f in fields)  # None: the row ends before the cell (frictionless reports it)
         if any(v is None or v in missing_values for v in values) or values in known:
             continue
-        found.append(Issue(str(data_file), "foreign-key",
-                           f"value {', '.join(values)!r} is not a {', '.join(target_fields)} of "
-                           f"{target.name}/{target_resource['name']}", row=row_number, field=",".join(fields),
-                           cell=", ".join(values)))
+        found.append(issue(str(data_file), "foreign-key", N_("nilai %(value)s bukan %(key)s di %(table)s"),
+                           row=row_number, field=",".join(fields), cell=", ".join(values), value=repr(", ".join(values)),
+                           key=", ".join(target_fields), table=f"{target.name}/{target_resource['name']}"))
         if len(found) >= 100:
             break
     return found

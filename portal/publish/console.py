@@ -1,53 +1,41 @@
-"""How publish and check talk to people in a terminal: problems grouped by file, column and rule,
-with the rows as a spreadsheet numbers them, the offending values and how to fix each, in
-Indonesian (default) or English."""
+"""How publish and check talk to people in a terminal: problems grouped by file, column (or descriptor
+property) and rule, with the rows as a spreadsheet numbers them, the offending values, what is wrong
+and how to fix it, in Indonesian (default) or English; numbers with the language's separators."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from babel.support import NullTranslations, Translations
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from .discover import DESCRIPTOR_NAMES
+from ..messages import issue_text, number, translator
 from ..validation_report import group_issues
 from .report import KEPT_PREVIOUS, PUBLISHED, Issue, PublishReport
 
-TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 EXAMPLE_ROWS = 5
 
 
-def translator(language: str):
-    """gettext for the command line, from the same catalogs as the web pages, with
-    Flask-Babel's %(name)s keyword formatting."""
-    translations = NullTranslations() if language == "id" else Translations.load(str(TRANSLATIONS), [language])
-
-    def gettext(message: str, **values) -> str:
-        text = translations.gettext(message)
-        return text % values if values else text
-
-    return gettext
-
-
-def print_issues(issues: list[Issue], console: Console, _) -> None:
+def print_issues(issues: list[Issue], console: Console, language: str) -> None:
+    _ = translator(language)
+    hinted = set()
     for group in group_issues(issues):
         # In a descriptor the field is a metadata property; in a data file, a column.
-        column = _("properti") if Path(group.file).name in DESCRIPTOR_NAMES else _("kolom")
+        column = _("properti") if group.in_descriptor else _("kolom")
         where = escape(group.file) + (f" · {column} {escape(group.field)}" if group.field else "")
         rows = ", ".join(
             (_("baris %(row)s", row=i.row) if i.row is not None else "") + (f" «{escape(i.cell)}»" if i.cell else "")
             for i in group.examples[:EXAMPLE_ROWS])
-        more = f" … +{group.count - EXAMPLE_ROWS}" if group.count > EXAMPLE_ROWS else ""
-        console.print(f"[red]✗[/] {where}: [bold]{escape(_(group.summary))}[/] ({group.count}×) [dim]{group.code}[/]",
-                      highlight=False, soft_wrap=True)
+        more = f" … +{number(group.count - EXAMPLE_ROWS, language)}" if group.count > EXAMPLE_ROWS else ""
+        console.print(f"[red]✗[/] {where}: [bold]{escape(_(group.summary))}[/] ({number(group.count, language)}×) "
+                      f"[dim]{group.code}[/]", highlight=False, soft_wrap=True)
         if rows.strip(", "):
             console.print(f"    {rows}{more}", highlight=False, soft_wrap=True)
-        how = _("Cara memperbaiki:")
-        console.print(f"    {how} {escape(_(group.hint))}", highlight=False, soft_wrap=True)
-        console.print(f"    [dim]{escape(group.messages_en[0])}[/]", highlight=False, soft_wrap=True)
+        console.print(f"    {escape(issue_text(group.examples[0], language))}", highlight=False, soft_wrap=True)
+        if group.hint not in hinted:  # the same fix for every placeholder: said once
+            hinted.add(group.hint)
+            how = _("Cara memperbaiki:")
+            console.print(f"    {how} {escape(_(group.hint))}", highlight=False, soft_wrap=True)
 
 
 def status_label(outcome, _) -> str:
@@ -61,14 +49,17 @@ def status_label(outcome, _) -> str:
     return "[red]" + _("TIDAK VALID: tidak diterbitkan") + "[/]"
 
 
-def print_report(report: PublishReport, console: Console, _, quiet: bool = False, dry_run: bool = False) -> None:
-    print_issues(report.all_issues(), console, _)
+def print_report(report: PublishReport, console: Console, language: str, quiet: bool = False,
+                 dry_run: bool = False) -> None:
+    _ = translator(language)
+    print_issues(report.all_issues(), console, language)
     if not quiet:
         table = Table(title=_("Ringkasan penerbitan"))
         for column in (_("dataset"), _("status"), _("baris"), _("masalah")):
             table.add_column(column)
         for outcome in report.datasets:
-            table.add_row(outcome.name, status_label(outcome, _), str(outcome.rows), str(len(outcome.issues)))
+            table.add_row(outcome.name, status_label(outcome, _), number(outcome.rows, language),
+                          number(len(outcome.issues), language))
         console.print(table)
     for outcome in report.datasets:
         if outcome.status == KEPT_PREVIOUS:
@@ -77,22 +68,20 @@ def print_report(report: PublishReport, console: Console, _, quiet: bool = False
     if dry_run:
         console.print(_("Uji coba: rilis dibuat dan diperiksa, tetapi tidak ditayangkan."), soft_wrap=True)
     elif report.release_id:
-        console.print(_("Rilis %(id)s sudah tayang (%(seconds)s detik).", id=report.release_id, seconds=report.seconds),
-                      soft_wrap=True)
+        console.print(_("Rilis %(id)s sudah tayang (%(seconds)s detik).", id=report.release_id,
+                        seconds=round(report.seconds, 1)), soft_wrap=True)
     else:
         console.print("[red]" + _("Tidak ada rilis baru; yang sedang tayang tetap tayang.") + "[/]", soft_wrap=True)
 
 
-def print_check(validations: dict, console: Console, _, quiet: bool = False) -> None:
+def print_check(validations: dict, console: Console, language: str, quiet: bool = False) -> None:
+    _ = translator(language)
     for name, validation in validations.items():
-        print_issues(validation.issues, console, _)
+        print_issues(validation.issues, console, language)
         if not quiet:
             verdict = "[green]" + _("valid") + "[/]" if validation.passed else \
                 "[red]" + _("tidak valid (%(n)s masalah)", n=len(validation.issues)) + "[/]"
             console.print(f"{name}: {verdict}", highlight=False)
-
-
-
 
 
 class ProgressBars:

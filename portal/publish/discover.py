@@ -11,9 +11,10 @@ from pathlib import Path
 
 import yaml
 
+from ..messages import issue, text
+from ..profile import DESCRIPTOR_NAMES, N_
 from .report import Issue
 
-DESCRIPTOR_NAMES = ("datapackage.json", "datapackage.yaml", "datapackage.yml")
 URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 # Descriptors are read whole: they are metadata, so a small cap and a shallow nesting are plenty.
 MAX_DESCRIPTOR_BYTES = 5_000_000
@@ -48,41 +49,43 @@ def discover(datasets_dir: Path) -> list[PackageSource]:
 def read_package(folder: Path) -> PackageSource:
     source = PackageSource(name=folder.name, folder=folder)
     if folder.is_symlink():
-        source.issues.append(Issue(str(folder), "portal-unsafe-path", "package folder is a symbolic link"))
+        source.issues.append(issue(str(folder), "portal-unsafe-path", N_("folder paket adalah tautan simbolik")))
         return source
     found = [folder / n for n in DESCRIPTOR_NAMES if (folder / n).is_file()]
     if not found:
-        source.issues.append(
-            Issue(str(folder), "portal-missing-descriptor", "no datapackage.json (or datapackage.yaml) in this folder")
-        )
+        source.issues.append(issue(str(folder), "portal-missing-descriptor",
+                                   N_("tidak ada datapackage.json (atau datapackage.yaml) di folder ini")))
         return source
     if len(found) > 1:  # which one is meant is the publisher's choice, not the portal's
-        source.issues.append(Issue(str(folder), "portal-two-descriptors",
-                                   f"{' and '.join(f.name for f in found)} are both in this folder: keep one"))
+        source.issues.append(issue(str(folder), "portal-two-descriptors",
+                                   N_("%(files)s sama-sama ada di folder ini: simpan satu saja"),
+                                   files=" + ".join(f.name for f in found)))
         return source
     descriptor_file = found[0]
     source.descriptor_file = descriptor_file
     if descriptor_file.is_symlink():
-        source.issues.append(Issue(str(descriptor_file), "portal-unsafe-path", "the descriptor is a symbolic link"))
+        source.issues.append(issue(str(descriptor_file), "portal-unsafe-path", N_("deskriptor adalah tautan simbolik")))
         return source
     size = descriptor_file.stat().st_size
     if size > MAX_DESCRIPTOR_BYTES:
-        source.issues.append(Issue(str(descriptor_file), "portal-file-too-large",
-                                   f"the descriptor is {size:,} bytes; the limit is {MAX_DESCRIPTOR_BYTES:,} bytes"))
+        source.issues.append(issue(str(descriptor_file), "portal-file-too-large",
+                                   N_("deskriptor berukuran %(size)s byte; batasnya %(limit)s byte"), size=size,
+                                   limit=MAX_DESCRIPTOR_BYTES))
         return source
     try:
         descriptor = parse_descriptor(descriptor_file)
     except (ValueError, yaml.YAMLError, UnicodeDecodeError, RecursionError) as error:
-        message = "nested too deeply" if isinstance(error, RecursionError) else str(error)
-        source.issues.append(Issue(str(descriptor_file), "portal-descriptor-syntax", f"cannot be parsed: {message}"))
+        reason = text(N_("bersarang terlalu dalam")) if isinstance(error, RecursionError) else str(error)
+        source.issues.append(issue(str(descriptor_file), "portal-descriptor-syntax",
+                                   N_("tidak dapat diurai: %(reason)s"), reason=reason))
         return source
     if not isinstance(descriptor, dict):
-        source.issues.append(Issue(str(descriptor_file), "portal-descriptor-syntax",
-                                   f"must be an object ({{...}}), not {json_type(descriptor)}"))
+        source.issues.append(issue(str(descriptor_file), "portal-descriptor-syntax",
+                                   N_("harus berupa objek ({...}), bukan %(type)s"), type=json_type(descriptor)))
         return source
     if nesting_depth(descriptor) > MAX_DESCRIPTOR_DEPTH:
-        source.issues.append(Issue(str(descriptor_file), "portal-descriptor-syntax",
-                                   f"nested more than {MAX_DESCRIPTOR_DEPTH} levels deep"))
+        source.issues.append(issue(str(descriptor_file), "portal-descriptor-syntax",
+                                   N_("bersarang lebih dari %(limit)s tingkat"), limit=MAX_DESCRIPTOR_DEPTH))
         return source
     source.issues.extend(check_resource_paths(folder, descriptor_file, descriptor))
     source.issues.extend(check_shape(descriptor_file, descriptor))
@@ -110,9 +113,11 @@ def parse_descriptor(descriptor_file: Path):
     return json.loads(json.dumps(yaml.load(text, Loader=_NoAliasLoader), default=str))
 
 
-def json_type(value) -> str:
-    return {list: "a list", str: "a string", int: "a number", float: "a number", bool: "true/false",
-            type(None): "null"}.get(type(value), type(value).__name__)
+def json_type(value) -> dict | str:
+    kinds = {list: N_("sebuah daftar"), str: N_("sebuah teks"), int: N_("sebuah angka"), float: N_("sebuah angka")}
+    if type(value) in kinds:
+        return text(kinds[type(value)])
+    return {bool: "true/false", type(None): "null"}.get(type(value), type(value).__name__)
 
 
 def nesting_depth(value) -> int:
@@ -135,8 +140,8 @@ def check_shape(descriptor_file: Path, descriptor: dict) -> list[Issue]:
     types, inline (a schema or dialect given as a path or URL would be fetched: it is refused)."""
     issues = []
 
-    def problem(message, where):
-        issues.append(Issue(str(descriptor_file), "portal-descriptor", message, field=where))
+    def problem(template, where, **params):
+        issues.append(issue(str(descriptor_file), "portal-descriptor", template, field=where, **params))
 
     resources = descriptor.get("resources")
     for index, resource in enumerate(resources if isinstance(resources, list) else []):
@@ -144,53 +149,54 @@ def check_shape(descriptor_file: Path, descriptor: dict) -> list[Issue]:
         if not isinstance(resource, dict):
             continue  # reported with the path check
         if not isinstance(resource.get("name"), str):
-            problem("a resource needs a name (a string)", f"{where}.name")
+            problem(N_("resource perlu name (sebuah teks)"), f"{where}.name")
         for key in ("schema", "dialect"):
             if key in resource and not isinstance(resource[key], dict):
-                problem(f"{key} must be written inline as an object; paths and URLs are not read", f"{where}.{key}")
+                problem(N_("%(key)s harus ditulis langsung sebagai objek; path dan URL tidak dibaca"), f"{where}.{key}",
+                        key=key)
         if "views" in resource and not isinstance(resource["views"], list):
-            problem("views must be a list", f"{where}.views")
+            problem(N_("%(key)s harus berupa daftar"), f"{where}.views", key="views")
         dialect = resource.get("dialect")
         if isinstance(dialect, dict):
             for key in ("delimiter", "quoteChar"):
                 if key in dialect and not (isinstance(dialect[key], str) and len(dialect[key]) == 1):
-                    problem(f"{key} must be one character", f"{where}.dialect.{key}")
+                    problem(N_("%(key)s harus satu karakter"), f"{where}.dialect.{key}", key=key)
             if "doubleQuote" in dialect and not isinstance(dialect["doubleQuote"], bool):
-                problem("doubleQuote must be true or false", f"{where}.dialect.doubleQuote")
+                problem(N_("%(key)s harus true atau false"), f"{where}.dialect.doubleQuote", key="doubleQuote")
         schema = resource.get("schema")
         if not isinstance(schema, dict):
             continue
         fields = schema.get("fields")
         if not isinstance(fields, list):
-            problem("schema.fields must be a list of fields", f"{where}.schema.fields")
+            problem(N_("schema.fields harus berupa daftar definisi kolom"), f"{where}.schema.fields")
             fields = []
         for j, field in enumerate(fields):
             at = f"{where}.schema.fields[{j}]"
             if not isinstance(field, dict) or not isinstance(field.get("name"), str):
-                problem("a field must be an object with a name (a string)", at)
+                problem(N_("definisi kolom harus berupa objek dengan name (sebuah teks)"), at)
                 continue
             for key in ("type", "format"):
                 if key in field and not isinstance(field[key], str):
-                    problem(f"{key} must be a string", f"{at}.{key}")
+                    problem(N_("%(key)s harus berupa teks"), f"{at}.{key}", key=key)
             if "constraints" in field and not isinstance(field["constraints"], dict):
-                problem("constraints must be an object", f"{at}.constraints")
+                problem(N_("%(key)s harus berupa objek"), f"{at}.constraints", key="constraints")
             for key in ("trueValues", "falseValues", "missingValues"):
                 if key in field and not (isinstance(field[key], list) and all(isinstance(v, str) for v in field[key])):
-                    problem(f"{key} must be a list of strings", f"{at}.{key}")
+                    problem(N_("%(key)s harus berupa daftar teks"), f"{at}.{key}", key=key)
         if "missingValues" in schema and not (isinstance(schema["missingValues"], list)
                                                and all(isinstance(v, str) for v in schema["missingValues"])):
-            problem("missingValues must be a list of strings", f"{where}.schema.missingValues")
+            problem(N_("%(key)s harus berupa daftar teks"), f"{where}.schema.missingValues", key="missingValues")
         if "primaryKey" in schema and not _is_key(schema["primaryKey"]):
-            problem("primaryKey must be a field name or a list of field names", f"{where}.schema.primaryKey")
+            problem(N_("primaryKey harus berupa nama kolom atau daftar nama kolom"), f"{where}.schema.primaryKey")
         keys = schema.get("foreignKeys", [])
         if not isinstance(keys, list):
-            problem("foreignKeys must be a list", f"{where}.schema.foreignKeys")
+            problem(N_("%(key)s harus berupa daftar"), f"{where}.schema.foreignKeys", key="foreignKeys")
             keys = []
         for j, key in enumerate(keys):
             reference = key.get("reference") if isinstance(key, dict) else None
             if not (isinstance(reference, dict) and _is_key(key.get("fields")) and _is_key(reference.get("fields"))
                     and all(isinstance(reference.get(k, ""), str) for k in ("resource", "package"))):
-                problem("a foreign key needs fields and a reference {resource, fields} (package optional)",
+                problem(N_("kunci asing perlu fields dan reference {resource, fields} (package boleh ada)"),
                         f"{where}.schema.foreignKeys[{j}]")
     return issues
 
@@ -199,47 +205,52 @@ def check_resource_paths(folder: Path, descriptor_file: Path, descriptor: dict) 
     issues = []
     resources = descriptor.get("resources")
     if not isinstance(resources, list) or not resources:
-        return [Issue(str(descriptor_file), "portal-no-resources", "the package lists no resources", field="resources")]
+        return [issue(str(descriptor_file), "portal-no-resources", N_("paket tidak mendaftar resource apa pun"),
+                      field="resources")]
     for index, resource in enumerate(resources):
         label = f"resources[{index}].path"
         if not isinstance(resource, dict):
-            issues.append(Issue(str(descriptor_file), "portal-descriptor", "a resource must be an object", field=label))
+            issues.append(issue(str(descriptor_file), "portal-descriptor", N_("resource harus berupa objek"), field=label))
             continue
         reason = unsafe_path_reason(folder, resource.get("path"))
         if reason:
-            issues.append(Issue(str(descriptor_file), "portal-unsafe-path", reason, field=label))
+            template, params = reason
+            issues.append(issue(str(descriptor_file), "portal-unsafe-path", template, field=label, **params))
     return issues
 
 
-def unsafe_path_reason(folder: Path, path: object) -> str | None:
-    """Why ``path`` may not be read from ``folder``, or None when it is safe."""
+def unsafe_path_reason(folder: Path, path: object) -> tuple[str, dict] | None:
+    """Why ``path`` may not be read from ``folder`` (a message and its values), or None when it is safe."""
     if not isinstance(path, str) or not path:
-        return "each resource needs one local file path (a string)"
+        return N_("setiap resource perlu satu path berkas lokal (sebuah teks)"), {}
+    shown = {"path": repr(path)}
     if URL_SCHEME.match(path) or path.startswith(("//", "\\\\")):
-        return f"{path!r} is a URL; the portal publishes only files kept in the package"
+        return N_("%(path)s adalah URL; portal hanya menerbitkan berkas yang disimpan di dalam paket"), shown
     if SHELL_SYNTAX.search(path):
-        return f"{path!r} uses '~', '$' or '%VAR%'; nothing is expanded: write a plain path relative to the package folder"
+        return N_("%(path)s memakai '~', '$' atau '%%VAR%%'; tidak ada yang diekspansi: tulis path biasa relatif "
+                  "terhadap folder paket"), shown
     if "\0" in path:
-        return f"{path!r} contains a NUL character"
+        return N_("%(path)s memuat karakter NUL"), shown
     if path.startswith(("/", "\\")) or os.path.isabs(path):
-        return f"{path!r} is an absolute path; use a path relative to the package folder"
+        return N_("%(path)s adalah path absolut; gunakan path relatif terhadap folder paket"), shown
     parts = re.split(r"[\\/]", path)
     if ".." in parts:
-        return f"{path!r} contains '..'; data must stay inside the package folder"
+        return N_("%(path)s memuat '..'; data harus tetap di dalam folder paket"), shown
     try:
         current = folder
         for part in parts:
             current = current / part
             if current.is_symlink():
-                return f"{path!r} goes through a symbolic link ({current.name})"
+                return N_("%(path)s melewati tautan simbolik (%(link)s)"), {**shown, "link": current.name}
         root = os.path.realpath(folder)
         if os.path.commonpath([root, os.path.realpath(folder / path)]) != root:
-            return f"{path!r} resolves outside the package folder"
+            return N_("%(path)s mengarah ke luar folder paket"), shown
         mode = os.stat(folder / path).st_mode
     except FileNotFoundError:
         return None  # a missing file is reported by the data checks
     except (OSError, ValueError) as error:
-        return f"{path!r} cannot be used as a file path ({error.__class__.__name__})"
+        return N_("%(path)s tidak dapat dipakai sebagai path berkas (%(error)s)"), {**shown,
+                                                                                   "error": error.__class__.__name__}
     if not stat.S_ISREG(mode):
-        return f"{path!r} is not a regular file (a folder, pipe or device is never read)"
+        return N_("%(path)s bukan berkas biasa (folder, pipe atau perangkat tidak pernah dibaca)"), shown
     return None

@@ -23,6 +23,8 @@ from .cast import looks_like_formula, neutralise_formula
 from .charts import find_geo
 from .descriptor import cross_package_keys, csv_dialect
 from .release import write_zip
+from ..messages import issue
+from ..profile import N_
 from .report import Issue
 from .wide import JSON_PAIRS
 
@@ -87,8 +89,8 @@ def guarded(path: Path, write, file: str) -> list[Issue]:
         write(path)
     except Exception as error:  # noqa: BLE001 - a generated download never stops the publish
         path.unlink(missing_ok=True)
-        return [Issue(file, "portal-internal-error",
-                      f"building {path.name}: {type(error).__name__}: {error}"[:500], field=path.name)]
+        return [issue(file, "portal-internal-error", N_("gagal membuat %(name)s: %(error)s"), field=path.name,
+                      name=path.name, error=f"{type(error).__name__}: {error}"[:480])]
     return []
 
 
@@ -131,8 +133,8 @@ def write_xlsx_job(job: XlsxJob) -> None:
 
 def missing_xlsx(jobs: list[XlsxJob]) -> list[tuple[str, Issue]]:
     """(package, issue) for every XLSX job whose file was not written."""
-    return [(Path(job.path).parent.name, Issue(str(job.path), "portal-internal-error",
-                                               f"building {Path(job.path).name} failed", field=Path(job.path).name))
+    return [(Path(job.path).parent.name, issue(str(job.path), "portal-internal-error", N_("gagal membuat %(name)s"),
+                                               field=Path(job.path).name, name=Path(job.path).name))
             for job in jobs if not Path(job.path).is_file()]
 
 

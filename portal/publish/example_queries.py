@@ -6,6 +6,8 @@ import sqlite3
 from pathlib import Path
 
 from ..catalog import Catalog
+from ..messages import issue
+from ..profile import N_
 from .report import Issue
 
 
@@ -22,8 +24,9 @@ def check_example_queries(catalog: Catalog, db_path: Path) -> list[Issue]:
                     conn.execute(f"EXPLAIN {query.sql}")
                     kept.append(query)
                 except (sqlite3.Error, sqlite3.Warning) as error:
-                    issues.append(Issue(f"{dataset.name}/datapackage.json", "portal-query",
-                                        f"example query {query.name!r} does not run: {error}", field="queries"))
+                    issues.append(issue(f"{dataset.name}/datapackage.json", "portal-query",
+                                        N_("contoh kueri %(name)s tidak dapat dijalankan: %(error)s"), field="queries",
+                                        name=repr(query.name), error=str(error)))
             dataset.queries = kept
     finally:
         conn.close()

@@ -6,6 +6,8 @@ import sqlite3
 from pathlib import Path
 
 from ..catalog import Catalog, KeyFigure
+from ..messages import issue
+from ..profile import N_
 from .report import Issue
 
 
@@ -18,14 +20,15 @@ def compute_key_figures(catalog: Catalog, db_path: Path, metadata_file: str) -> 
         for index, spec in enumerate(catalog.portal.get("key_figures", []) or []):
             where = f"key_figures[{index}]"
             if not isinstance(spec, dict) or not spec.get("label") or not spec.get("sql"):
-                issues.append(Issue(metadata_file, "portal-metadata", "a key figure needs label and sql", field=where))
+                issues.append(issue(metadata_file, "portal-metadata", N_("angka kunci perlu label dan sql"), field=where))
                 continue
             if not catalog.dataset(spec.get("dataset", "")):
                 continue  # its dataset is not in this release (e.g. a test portal): nothing to show
             try:
                 row = conn.execute(spec["sql"]).fetchone()
             except sqlite3.Error as error:
-                issues.append(Issue(metadata_file, "portal-metadata", f"key figure {spec['label']!r}: {error}", field=where))
+                issues.append(issue(metadata_file, "portal-metadata", N_("angka kunci %(label)s: %(error)s"), field=where,
+                                    label=repr(spec["label"]), error=str(error)))
                 continue
             catalog.key_figures.append(KeyFigure(spec["label"], row[0] if row else None, spec["dataset"],
                                                  spec.get("label_en", ""), spec.get("unit", "")))

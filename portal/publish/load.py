@@ -21,6 +21,8 @@ from .descriptor import csv_dialect, foreign_keys, normalize_key
 from . import progress
 from .discover import PackageSource
 from .fastload import Extremes, Unvouched, fast_load
+from ..messages import issue
+from ..profile import N_
 from .report import Issue
 from .wide import select_row
 
@@ -115,9 +117,9 @@ class ReleaseDatabase:
         try:
             order = in_load_order(source.descriptor["resources"])
         except CycleError as error:
-            raise LoadError(Issue(str(source.descriptor_file), "portal-foreign-key",
-                                  "tables of this package reference each other in a cycle: SQLite needs the "
-                                  "referenced table first", field="foreignKeys")) from error
+            raise LoadError(issue(str(source.descriptor_file), "portal-foreign-key",
+                                  N_("tabel-tabel paket ini saling merujuk dalam lingkaran: SQLite perlu tabel rujukan "
+                                     "lebih dulu"), field="foreignKeys")) from error
         loaded = []
         with self.savepoint():  # all of the package or, on any exception, none of it
             for resource in order:
@@ -280,8 +282,9 @@ def insert_rows(db: sqlite_utils.Database, path: Path, resource: dict) -> int:
                     try:
                         row[name] = cast(cell)
                     except ValueError as error:  # valid Table Schema that SQLite cannot hold
-                        raise LoadError(Issue(str(path), "portal-value-range", str(error), row=count + 1,
-                                              field=name, cell=cell[:200])) from error
+                        raise LoadError(issue(str(path), "portal-value-range", N_("nilai tidak dapat disimpan SQLite: "
+                                                                                  "%(error)s"), row=count + 1,
+                                              field=name, cell=cell[:200], error=str(error))) from error
                 yield row
 
     db[resource["name"]].insert_all(rows(), batch_size=1000)

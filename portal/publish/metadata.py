@@ -11,6 +11,8 @@ import yaml
 from ..catalog import License, Place, Publisher, Theme
 from ..ckan.licenses import BY_ID as CKAN_LICENSES
 from .places import load_places
+from ..messages import issue
+from ..profile import N_
 from .report import Issue
 
 # file name -> (dataclass of one entry, required keys)
@@ -42,7 +44,7 @@ def load_metadata(metadata_dir: Path) -> tuple[PortalMetadata, list[Issue]]:
     else:
         metadata.portal = portal
         if not portal.get("title"):
-            issues.append(Issue(str(portal_file), "portal-metadata", "the portal needs a title", field="title"))
+            issues.append(issue(str(portal_file), "portal-metadata", N_("portal perlu title"), field="title"))
     for kind, (entry_class, required) in LISTS.items():
         path = Path(metadata_dir) / f"{kind}.yaml"
         entries, problem = _read_yaml(path, list)
@@ -54,17 +56,19 @@ def load_metadata(metadata_dir: Path) -> tuple[PortalMetadata, list[Issue]]:
         for index, entry in enumerate(entries):
             missing = [key for key in required if not isinstance(entry, dict) or not entry.get(key)]
             if missing:
-                issues.append(Issue(str(path), "portal-metadata", f"entry {index + 1} lacks {', '.join(missing)}"))
+                issues.append(issue(str(path), "portal-metadata", N_("entri ke-%(number)s tidak punya %(keys)s"),
+                                    number=index + 1, keys=", ".join(missing)))
                 continue
             if entry["id"] in seen:
-                issues.append(Issue(str(path), "portal-metadata", f"id {entry['id']!r} is listed twice", field="id"))
+                issues.append(issue(str(path), "portal-metadata", N_("id %(id)s tercantum dua kali"), field="id",
+                                    id=repr(entry["id"])))
             seen.add(entry["id"])
             getattr(metadata, kind).append(entry_class(**{k: v for k, v in entry.items() if k in known}))
     for license in metadata.licenses:
         if license.ckan_id not in CKAN_LICENSES:
-            issues.append(Issue(str(Path(metadata_dir) / "licenses.yaml"), "portal-metadata",
-                                f"licence {license.id!r} needs ckan_id, its id in CKAN's licence register: one of "
-                                f"{', '.join(CKAN_LICENSES)}", field="ckan_id"))
+            issues.append(issue(str(Path(metadata_dir) / "licenses.yaml"), "portal-metadata",
+                                N_("lisensi %(id)s perlu ckan_id, id-nya di daftar lisensi CKAN: salah satu dari "
+                                   "%(choices)s"), field="ckan_id", id=repr(license.id), choices=", ".join(CKAN_LICENSES)))
     metadata.places, problems = load_places(metadata_dir)
     return metadata, issues + problems
 
@@ -73,9 +77,9 @@ def _read_yaml(path: Path, expected: type):
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return None, Issue(str(path), "portal-metadata", "file is missing")
+        return None, issue(str(path), "portal-metadata", N_("berkas tidak ada"))
     except yaml.YAMLError as error:
-        return None, Issue(str(path), "portal-metadata", f"cannot be parsed: {error}")
+        return None, issue(str(path), "portal-metadata", N_("tidak dapat diurai: %(reason)s"), reason=str(error))
     if not isinstance(data, expected):
-        return None, Issue(str(path), "portal-metadata", f"must hold a {expected.__name__}")
+        return None, issue(str(path), "portal-metadata", N_("harus berisi %(type)s"), type=expected.__name__)
     return data, None

@@ -11,6 +11,8 @@ import json
 from pathlib import Path
 
 from ..catalog import Place
+from ..messages import issue
+from ..profile import N_
 from .report import Issue
 
 PLACES_FILE = "wilayah.geojson"
@@ -23,9 +25,10 @@ def load_places(metadata_dir: Path) -> tuple[list[Place], list[Issue]]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as error:
-        return [], [Issue(str(path), "portal-metadata", f"cannot be parsed as JSON: {error}")]
+        return [], [issue(str(path), "portal-metadata", N_("tidak dapat diurai sebagai JSON: %(reason)s"),
+                          reason=str(error))]
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection" or not isinstance(data.get("features"), list):
-        return [], [Issue(str(path), "portal-metadata", "must be a GeoJSON FeatureCollection")]
+        return [], [issue(str(path), "portal-metadata", N_("harus berupa FeatureCollection GeoJSON"))]
     places, issues, source = [], [], " — ".join(str(data.get(key, "")) for key in ("source", "license") if data.get(key))
     for index, feature in enumerate(data["features"]):
         where = f"features[{index}]"
@@ -33,12 +36,12 @@ def load_places(metadata_dir: Path) -> tuple[list[Place], list[Issue]]:
         geometry = feature.get("geometry") if isinstance(feature, dict) else None
         if not isinstance(properties, dict) or not isinstance(properties.get("kode"), str) \
                 or not isinstance(properties.get("nama"), str):
-            issues.append(Issue(str(path), "portal-metadata", "a feature needs properties kode and nama", field=where))
+            issues.append(issue(str(path), "portal-metadata", N_("feature perlu properties kode dan nama"), field=where))
             continue
         rings = polygon_rings(geometry)
         if rings is None:
-            issues.append(Issue(str(path), "portal-metadata", "the geometry must be a Polygon or MultiPolygon of "
-                                "[longitude, latitude] positions", field=where))
+            issues.append(issue(str(path), "portal-metadata", N_("geometry harus Polygon atau MultiPolygon dari posisi "
+                                                                 "[bujur, lintang]"), field=where))
             continue
         points = [point for ring in rings for point in ring]
         bbox = [min(p[0] for p in points), min(p[1] for p in points), max(p[0] for p in points), max(p[1] for p in points)]

@@ -19,6 +19,8 @@ from pathlib import Path
 
 from ..catalog import FileInfo
 from ..releases import CURRENT, OBJECTS, RELEASES, STAGING_PREFIX, current_link, object_path, release_ids, releases_dir
+from ..messages import issue
+from ..profile import N_
 from .report import Issue
 
 KEEP_RELEASES = 5
@@ -201,11 +203,13 @@ def check_release(release_dir: Path, hashes: bool = True) -> list[Issue]:
     try:
         result = conn.execute("PRAGMA quick_check").fetchone()[0]
         if result != "ok":
-            issues.append(Issue(str(db_file), "portal-integrity", f"PRAGMA quick_check: {result}"))
+            issues.append(issue(str(db_file), "portal-integrity", N_("PRAGMA quick_check: %(result)s"), result=result))
         for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check").fetchmany(5):
-            issues.append(Issue(str(db_file), "portal-integrity", f"row {rowid} of {table} points to a missing {parent}"))
+            issues.append(issue(str(db_file), "portal-integrity", N_("baris %(rowid)s di %(table)s merujuk %(parent)s "
+                                                                     "yang tidak ada"),
+                                rowid=str(rowid), table=table, parent=parent))
     except sqlite3.Error as error:
-        issues.append(Issue(str(db_file), "portal-integrity", str(error)))
+        issues.append(issue(str(db_file), "portal-integrity", N_("kesalahan SQLite: %(error)s"), error=str(error)))
     finally:
         conn.close()
     manifest = json.loads((release_dir / MANIFEST).read_text(encoding="utf-8"))
@@ -213,7 +217,7 @@ def check_release(release_dir: Path, hashes: bool = True) -> list[Issue]:
         path = release_dir / relative
         if not path.is_file() or path.stat().st_size != expected["bytes"] or \
                 (hashes and sha256_file(path) != expected["sha256"]):
-            issues.append(Issue(str(path), "portal-integrity", "file does not match the manifest"))
+            issues.append(issue(str(path), "portal-integrity", N_("berkas tidak cocok dengan manifest")))
     return issues
 
 

@@ -11,6 +11,8 @@ import re
 from .cast import looks_like_formula
 from .descriptor import csv_dialect
 from .discover import PackageSource
+from ..messages import issue, text
+from ..profile import N_
 from .report import Issue
 
 # Data files are untrusted: these caps are checked by a streaming scan (bounded memory) before
@@ -35,6 +37,10 @@ def scan_data_files(source: PackageSource) -> list[Issue]:
     return issues
 
 
+FORMULA_CELL = N_("diawali seperti rumus spreadsheet; diterbitkan apa adanya, tetapi unduhan Excel (.excel.csv, "
+                  ".xlsx) menampilkannya sebagai teks (diawali ')")
+
+
 def scan_data_file(path, resource: dict) -> list[Issue]:
     """File size, then one streaming pass over the bytes (compression, NUL bytes, UTF-8, line length),
     then one pass of the csv module with bounded lines (column count, cell size, formula-looking cells)."""
@@ -43,8 +49,9 @@ def scan_data_file(path, resource: dict) -> list[Issue]:
     except OSError:
         return []  # a missing file is reported by frictionless (scheme-error)
     if size > MAX_FILE_BYTES:
-        return [Issue(str(path), "portal-file-too-large",
-                      f"the file is {size:,} bytes; the portal accepts data files up to {MAX_FILE_BYTES:,} bytes")]
+        return [issue(str(path), "portal-file-too-large",
+                      N_("berkas berukuran %(size)s byte; portal menerima berkas data sampai %(limit)s byte"),
+                      size=size, limit=MAX_FILE_BYTES)]
     return scan_bytes(path, declared_encoding(resource)) or _scan_cells(path, resource)
 
 
@@ -78,20 +85,21 @@ def scan_bytes(path, declared: str | None = None) -> list[Issue]:
                 first = False
                 kind = next((name for magic, name in COMPRESSED if chunk.startswith(magic)), None)
                 if kind:
-                    return [Issue(file, "portal-compression",
-                                  f"the file is {kind}-compressed data, not a plain CSV file; publish it uncompressed")]
+                    return [issue(file, "portal-compression", N_("berkas berisi data terkompresi %(kind)s, bukan CSV "
+                                                                 "biasa; terbitkan tanpa kompresi"), kind=kind)]
             nul = chunk.find(b"\0")
             if nul >= 0:
                 row = line + chunk.count(b"\n", 0, nul)
-                return [Issue(file, "portal-nul-byte", f"line {row} holds a NUL byte (\\x00): this is not a text CSV file",
-                              row=row)]
+                return [issue(file, "portal-nul-byte", N_("baris %(row)s memuat byte NUL (\\x00): ini bukan berkas CSV "
+                                                          "teks"), row=row)]
             high = NON_ASCII.search(chunk) if declared else None
             if high:
                 row = line + chunk.count(b"\n", 0, high.start())
-                return [Issue(file, "portal-encoding", f"line {row} holds byte {high.group().hex()}, which is not ASCII, "
-                              f"and the descriptor declares encoding {declared!r}: the portal publishes UTF-8 only. "
-                              "Save the file as CSV UTF-8 (`portal new` converts Windows-1252 and Latin-1 files)",
-                              row=row)]
+                return [issue(file, "portal-encoding", N_("baris %(row)s memuat byte %(byte)s yang bukan ASCII, dan "
+                                                          "descriptor menyatakan encoding %(encoding)s: portal hanya "
+                                                          "menerbitkan UTF-8. Simpan berkas sebagai CSV UTF-8 (`portal "
+                                                          "new` mengonversi berkas Windows-1252 dan Latin-1)"),
+                              row=row, byte=high.group().hex(), encoding=declared)]
             pending = len(decoder.getstate()[0])
             try:
                 decoder.decode(chunk, final=not chunk)
@@ -99,16 +107,18 @@ def scan_bytes(path, declared: str | None = None) -> list[Issue]:
                 at = max(0, error.start - pending)
                 row = line + chunk.count(b"\n", 0, at)
                 bad = (decoder.getstate()[0] + chunk)[error.start:error.start + 1] if chunk else b""
-                return [Issue(file, "portal-encoding", f"line {row} is not UTF-8 (byte {bad.hex() or 'at the end'}): "
-                              "save the file as CSV UTF-8 (`portal new` converts Windows-1252 and Latin-1 files)",
-                              row=row)]
+                byte = bad.hex() if bad else text(N_("di akhir berkas"))
+                return [issue(file, "portal-encoding", N_("baris %(row)s bukan UTF-8 (byte %(byte)s): simpan berkas "
+                                                          "sebagai CSV UTF-8 (`portal new` mengonversi berkas "
+                                                          "Windows-1252 dan Latin-1)"), row=row, byte=byte)]
             if not chunk:
                 return []
             lines = chunk.replace(b"\r", b"\n").split(b"\n")
             longest = max(line_bytes + len(lines[0]), max((len(part) for part in lines[1:]), default=0))
             if longest > max_line:
                 row = line + _long_line_offset(chunk, line_bytes, max_line)
-                return [Issue(file, "portal-line-too-long", f"line {row} is longer than {max_line:,} bytes", row=row)]
+                return [issue(file, "portal-line-too-long", N_("baris %(row)s lebih panjang dari %(limit)s byte"),
+                              row=row, limit=max_line)]
             line_bytes = line_bytes + len(lines[0]) if len(lines) == 1 else len(lines[-1])
             line += chunk.count(b"\n")
 
@@ -134,27 +144,30 @@ def _scan_cells(path, resource: dict) -> list[Issue]:
             reader = csv.reader(data, **csv_dialect(resource))
             header = next(reader, [])
             if len(header) > max_columns:
-                return [Issue(file, "portal-too-many-columns", f"the header has {len(header):,} columns; the limit is "
-                              f"{max_columns:,}", row=1)]
+                return [issue(file, "portal-too-many-columns", N_("header punya %(columns)s kolom; batasnya "
+                                                                  "%(limit)s"), row=1, columns=len(header),
+                              limit=max_columns)]
             for row, cells in enumerate(reader, start=2):
                 if len(cells) > max_columns:
-                    return [Issue(file, "portal-too-many-columns", f"row {row} has {len(cells):,} cells; the limit is "
-                                  f"{max_columns:,}", row=row)]
+                    return [issue(file, "portal-too-many-columns", N_("baris %(row)s punya %(cells)s sel; batasnya "
+                                                                      "%(limit)s"), row=row, cells=len(cells),
+                                  limit=max_columns)]
                 for index, cell in enumerate(cells):
                     column = header[index] if index < len(header) else None
                     if len(cell) * 4 > max_cell and len(cell.encode("utf-8")) > max_cell:
-                        return [Issue(file, "portal-cell-too-large", f"a cell of {len(cell.encode('utf-8')):,} bytes; "
-                                      f"the limit is {max_cell:,} bytes per cell", row=row, field=column)]
+                        return [issue(file, "portal-cell-too-large", N_("sebuah sel berukuran %(size)s byte; batasnya "
+                                                                        "%(limit)s byte per sel"), row=row, field=column,
+                                      size=len(cell.encode("utf-8")), limit=max_cell)]
                     if looks_like_formula(cell):
                         flagged += 1
                         if flagged <= MAX_FLAGGED_CELLS:
-                            issues.append(Issue(file, "portal-formula-cell", "starts like a spreadsheet formula; "
-                                                "published as it is, but the Excel downloads (.excel.csv, .xlsx) show it "
-                                                "as text (prefixed with ')", row=row, field=column, cell=cell[:200]))
+                            issues.append(issue(file, "portal-formula-cell", FORMULA_CELL, row=row, field=column,
+                                                cell=cell[:200]))
     except csv.Error as error:
         if "field larger than field limit" in str(error):
-            return [Issue(file, "portal-cell-too-large", f"a cell after row {row} is larger than {MAX_LINE_BYTES:,} "
-                          "characters", row=row + 1)]
+            return [issue(file, "portal-cell-too-large", N_("sebuah sel setelah baris %(after)s lebih besar dari "
+                                                            "%(limit)s karakter"), row=row + 1, after=row,
+                          limit=MAX_LINE_BYTES)]
         return issues  # other CSV syntax problems are reported by frictionless with their row
     finally:
         csv.field_size_limit(previous_limit)

@@ -23,6 +23,9 @@ from .discover import PackageSource
 from .load import LoadError, ReleaseDatabase
 from . import progress
 from .scan import COMPRESSED_SUFFIXES, MAX_COLUMNS, declared_encoding, known_encoding, scan_data_files
+from ..messages import issue
+from .fill_in import advise, is_placeholder, placeholder_issue
+from .frictionless_issues import descriptor_issues, error_issue
 from .schema_check import field_issues
 from .metadata import PortalMetadata
 from ..profile import ACCESS_RIGHTS, FREQUENCIES, PUBLISHABLE_ACCESS, N_
@@ -128,6 +131,9 @@ def check_and_load_data(readable: list[PackageSource], sources: list[PackageSour
 
 def check_and_load(source: PackageSource, by_name: dict[str, PackageSource], issues: dict[str, list[Issue]],
                    database: ReleaseDatabase, key_cache: dict) -> list[Issue]:
+    refused = frictionless_refusal(source)
+    if refused:  # the fast path reads only data: frictionless judges the descriptor first
+        return refused
     if database.load_checked(source):
         # only warnings remain: which cells look like formulas
         return scan_data_files(source) if database.formula_like(source) else []
@@ -146,8 +152,8 @@ def check_and_load(source: PackageSource, by_name: dict[str, PackageSource], iss
 
 def internal_error(source: PackageSource, stage: str, error: Exception) -> Issue:
     """An exception while handling one package, as that package's error (the others go on)."""
-    return Issue(str(source.descriptor_file), "portal-internal-error",
-                 f"{stage}: {type(error).__name__}: {error}".strip()[:500])
+    return issue(str(source.descriptor_file), "portal-internal-error", N_("kesalahan di portal saat %(stage)s: %(error)s"),
+                 stage=stage, error=f"{type(error).__name__}: {error}".strip()[:480])
 
 
 def references_first(graph: dict[str, set[str]], by_name: dict[str, PackageSource],
@@ -160,8 +166,8 @@ def references_first(graph: dict[str, set[str]], by_name: dict[str, PackageSourc
             return [name for name in TopologicalSorter(graph).static_order() if name in graph]
         except CycleError as error:
             for name in set(error.args[1]) & graph.keys():
-                issues[name].append(Issue(str(by_name[name].descriptor_file), "portal-foreign-key",
-                                          "packages reference each other in a cycle", field="foreignKeys"))
+                issues[name].append(issue(str(by_name[name].descriptor_file), "portal-foreign-key",
+                                          N_("paket-paket saling merujuk dalam lingkaran"), field="foreignKeys"))
                 del graph[name]
 
 
@@ -170,16 +176,19 @@ def check_portal_rules(source: PackageSource, metadata: PortalMetadata) -> list[
     d, file = source.descriptor, str(source.descriptor_file)
     issues = []
 
+    # The choice properties' checks below decide what is wrong; advise() (fill_in.py) then says it once per
+    # property, with the valid values and a suggestion, in the reader's language.
     def problem(message, field, code="portal-metadata"):
         issues.append(Issue(file, code, message, field=field))
 
     if d.get("name") != source.name:
-        problem(f"name {d.get('name')!r} must equal the folder name {source.name!r}", "name", "portal-name")
+        issues.append(issue(file, "portal-name", N_("name %(name)s harus sama dengan nama folder %(folder)s"),
+                            field="name", name=repr(d.get("name")), folder=repr(source.name)))
     elif not PACKAGE_NAME.match(source.name):
-        problem("name may hold only lower-case letters, digits and '-'", "name", "portal-name")
+        issues.append(issue(file, "portal-name", N_("name hanya boleh berisi huruf kecil, angka dan '-'"), field="name"))
     for key in ("title", "description"):
         if not isinstance(d.get(key), str) or not d[key].strip():
-            problem(f"{key} is required", key)
+            issues.append(issue(file, "portal-metadata", N_("%(property)s wajib diisi"), field=key, property=key))
     for key in ("publisher", "author", "maintainer"):
         if not isinstance(d.get(key), str) or d[key] not in metadata.ids("publishers"):
             problem(f"{key} {d.get(key)!r} is not listed in metadata/publishers.yaml", key)
@@ -201,45 +210,51 @@ def check_portal_rules(source: PackageSource, metadata: PortalMetadata) -> list[
     if d.get("sample") is not True:
         sources = d.get("sources")
         if not isinstance(sources, list) or not sources or not all(isinstance(s, dict) and s.get("title") for s in sources):
-            problem('real data needs sources (title and path); synthetic data needs "sample": true', "sources")
+            issues.append(issue(file, "portal-metadata", N_("data nyata perlu sources (title dan path); data "
+                                                            "sintetis perlu \"sample\": true"), field="sources"))
     if d.get("accrualPeriodicity") not in FREQUENCIES:
         problem(f"accrualPeriodicity must be one of {', '.join(FREQUENCIES)}", "accrualPeriodicity")
     if d.get("accessRights") != PUBLISHABLE_ACCESS:
         problem(f"accessRights must be {PUBLISHABLE_ACCESS!r}: only open data is published here "
                 f"(the profile knows {', '.join(ACCESS_RIGHTS)})", "accessRights")
-    for path, value in placeholders(d):
-        problem(f"still holds the placeholder {value!r} written by `portal new`", path, "portal-placeholder")
+    issues += [placeholder_issue(file, path, value) for path, value in placeholders(d)]
     issues += check_recommended_shapes(file, d)
     for where, value in url_properties(d):
-        if not is_safe_url(value):
-            problem(f"{where} {value!r} is not an http, https or mailto link (nor a relative file reference)",
-                    where, "portal-unsafe-url")
+        if not is_safe_url(value) and not is_placeholder(value):  # "ISI: URL sumber" is to be filled, not a link
+            issues.append(issue(file, "portal-unsafe-url", N_("%(property)s %(value)s bukan tautan http, https atau "
+                                                              "mailto (juga bukan rujukan berkas relatif)"),
+                                field=where, property=where, value=repr(value)))
     for index, resource in enumerate(d.get("resources", [])):
         issues += check_resource_rules(file, index, resource)
-    return issues
+    return advise(file, d, issues, metadata)
 
 
 def check_recommended_shapes(file: str, d: dict) -> list[Issue]:
     """Recommended properties may be missing (that lowers the quality score) but not malformed."""
     issues = []
+    # a placeholder `portal new` wrote is reported once, as one (fill_in.py), not also as malformed
+    d = {key: value for key, value in d.items() if not placeholders({key: value})}
+
+    def problem(key, template):
+        issues.append(issue(file, "portal-metadata", template, field=key, property=key))
+
     for key in ("modified",):
         if key in d and not _is_date(d[key]):
-            issues.append(Issue(file, "portal-metadata", f"{key} must be a date (YYYY-MM-DD)", field=key))
+            problem(key, N_("%(property)s harus berupa tanggal (YYYY-MM-DD)"))
     temporal = d.get("temporal")
     if temporal is not None and not (isinstance(temporal, dict) and all(_is_date(temporal.get(k, "")) for k in temporal)
                                      and set(temporal) <= {"start", "end"}):
-        issues.append(Issue(file, "portal-metadata", "temporal must be {start, end} with YYYY-MM-DD dates",
-                            field="temporal"))
+        problem("temporal", N_("%(property)s harus berbentuk {start, end} dengan tanggal YYYY-MM-DD"))
     if "spatial" in d and not isinstance(d["spatial"], dict):
-        issues.append(Issue(file, "portal-metadata", "spatial must be {kode_wilayah, nama}", field="spatial"))
+        problem("spatial", N_("%(property)s harus berbentuk {kode_wilayah, nama}"))
     for key in ("title_en", "description_en", "konsep", "definisi", "satuan", "ukuran", "metodologi", "citation"):
         if key in d and not isinstance(d[key], str):
-            issues.append(Issue(file, "portal-metadata", f"{key} must be a string", field=key))
+            problem(key, N_("%(property)s harus berupa teks"))
     for key in ("dasar_hukum", "keywords"):
         if key in d and not (isinstance(d[key], list) and all(isinstance(v, str) for v in d[key])):
-            issues.append(Issue(file, "portal-metadata", f"{key} must be a list of strings", field=key))
+            problem(key, N_("%(property)s harus berupa daftar teks"))
     if "data_prioritas" in d and not isinstance(d["data_prioritas"], bool):
-        issues.append(Issue(file, "portal-metadata", "data_prioritas must be true or false", field="data_prioritas"))
+        problem("data_prioritas", N_("%(property)s harus true atau false"))
     return issues
 
 
@@ -288,42 +303,45 @@ def check_resource_rules(file: str, index: int, resource: dict) -> list[Issue]:
     issues = []
     name = resource.get("name")
     where = f"resources[{index}]"
+
+    def problem(code, template, at, **params):
+        issues.append(issue(file, code, template, field=f"{where}{at}", **params))
+
     if not isinstance(name, str) or not SQL_NAME.match(name):
-        issues.append(Issue(file, "portal-name", f"resource name {name!r} must be a lower-case SQL identifier "
-                            "(letters, digits, _; starting with a letter)", field=f"{where}.name"))
+        problem("portal-name", N_("nama resource %(name)s harus berupa pengenal SQL huruf kecil (huruf, angka, _; "
+                                  "diawali huruf)"), ".name", name=repr(name))
     path = str(resource.get("path", "")).lower()
     if path.endswith(COMPRESSED_SUFFIXES) or resource.get("compression") not in (None, "", "no"):
-        issues.append(Issue(file, "portal-compression", "compressed data (.gz, .zip, compression) is not accepted; "
-                            "publish the plain CSV file", field=f"{where}.compression" if "compression" in resource
-                            else f"{where}.path"))
+        problem("portal-compression", N_("data terkompresi (.gz, .zip, compression) tidak diterima; terbitkan berkas "
+                                         "CSV biasa"), ".compression" if "compression" in resource else ".path")
     elif resource.get("format", "csv") != "csv" or not path.endswith(".csv"):
-        issues.append(Issue(file, "portal-format", "only CSV resources can be published", field=f"{where}.path"))
+        problem("portal-format", N_("hanya resource CSV yang dapat diterbitkan"), ".path")
     declared = declared_encoding(resource)
     if declared and not known_encoding(declared):  # a known one is checked against the bytes by the scan
-        issues.append(Issue(file, "portal-encoding", f"unknown encoding {declared!r}: data files must be UTF-8",
-                            field=f"{where}.encoding"))
+        problem("portal-encoding", N_("encoding %(encoding)s tidak dikenal: berkas data harus UTF-8"), ".encoding",
+                encoding=repr(declared))
     schema = resource.get("schema")
     if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list) or not schema["fields"]:
-        issues.append(Issue(file, "portal-schema", "an inline Table Schema with fields is required", field=f"{where}.schema"))
+        problem("portal-schema", N_("Table Schema dengan fields wajib ditulis langsung di resource"), ".schema")
         return issues
     if len(schema["fields"]) > MAX_COLUMNS:
-        issues.append(Issue(file, "portal-too-many-columns", f"the schema lists {len(schema['fields']):,} fields; "
-                            f"the limit is {MAX_COLUMNS:,} columns per table", field=f"{where}.schema.fields"))
+        problem("portal-too-many-columns", N_("skema mendaftar %(fields)s kolom; batasnya %(limit)s kolom per tabel"),
+                ".schema.fields", fields=len(schema["fields"]), limit=MAX_COLUMNS)
         return issues
     for field in schema["fields"]:
         column = field.get("name") if isinstance(field, dict) else None
         if not isinstance(column, str) or not SQL_NAME.match(column):
-            issues.append(Issue(file, "portal-name", f"column name {column!r} must be a lower-case SQL identifier",
-                                field=f"{where}.schema.fields"))
+            problem("portal-name", N_("nama kolom %(name)s harus berupa pengenal SQL huruf kecil"), ".schema.fields",
+                    name=repr(column))
     issues += field_issues(file, where, schema["fields"])
     columns = {f.get("name") for f in schema["fields"] if isinstance(f, dict)}
     for i, view in enumerate(resource.get("views", []) or []):
         if not (isinstance(view, dict) and view.get("type") in CHART_KINDS and view.get("x") in columns
                 and view.get("y", None) in columns | {None} and view.get("aggregate", "sum") in AGGREGATES
                 and (view.get("y") or view.get("aggregate") == "count")):
-            issues.append(Issue(file, "portal-view", f"a view needs type ({', '.join(CHART_KINDS)}), x and y columns "
-                                f"of this table (y may be left out with aggregate count) and an aggregate "
-                                f"({', '.join(AGGREGATES)})", field=f"{where}.views[{i}]"))
+            problem("portal-view", N_("grafik perlu type (%(kinds)s), kolom x dan y dari tabel ini (y boleh tidak "
+                                      "ditulis dengan aggregate count) dan aggregate (%(aggregates)s)"),
+                    f".views[{i}]", kinds=", ".join(CHART_KINDS), aggregates=", ".join(AGGREGATES))
     return issues
 
 
@@ -344,22 +362,27 @@ def frictionless_descriptor(descriptor: dict) -> dict:
     return descriptor
 
 
+def frictionless_refusal(source: PackageSource) -> list[Issue]:
+    """Why frictionless would refuse the descriptor (a licence without path or name, a title that is a
+    number…), each reason at its property; nothing is read."""
+    descriptor = frictionless_descriptor(source.descriptor)
+    try:
+        Package(descriptor, basepath=str(source.folder))
+    except FrictionlessException as error:
+        return descriptor_issues(str(source.descriptor_file), descriptor, error)
+    return []
+
+
 def validate_with_frictionless(source: PackageSource) -> list[Issue]:
     descriptor = frictionless_descriptor(source.descriptor)
     files = {r.get("name"): source.folder / r["path"] for r in descriptor.get("resources", [])}
     try:
         package = Package(descriptor, basepath=str(source.folder))
         report = package.validate()
-    except FrictionlessException as error:
-        return [Issue(str(source.descriptor_file), error.error.type, error.error.message)]
-    issues = []
-    for error in report.errors:
-        issues.append(Issue(str(source.descriptor_file), error.type, error.message))
+    except FrictionlessException as error:  # "descriptor is not valid": say why, and where
+        return descriptor_issues(str(source.descriptor_file), descriptor, error)
+    issues = [error_issue(str(source.descriptor_file), error) for error in report.errors]
     for task in report.tasks:
         file = str(files.get(task.name, source.descriptor_file))
-        for error in task.errors:
-            field = getattr(error, "field_name", None) or ",".join(getattr(error, "field_names", []) or []) or None
-            cell = getattr(error, "cell", None)
-            issues.append(Issue(file, error.type, error.message, row=getattr(error, "row_number", None), field=field,
-                                cell=None if cell is None else str(cell)))
+        issues += [error_issue(file, error) for error in task.errors]
     return issues

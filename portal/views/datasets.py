@@ -20,6 +20,7 @@ from ..formats import FORMATS
 from ..profile import DATASET_PROPERTIES
 from ..facets import FACET_KEYS, FACETS
 from ..search import SORTS, daily_cache, search
+from ..messages import issue_text
 from ..validation_report import group_issues
 from .dcat_views import dataset_rdf
 from .links import request_links
@@ -240,6 +241,12 @@ def embed_table(name: str, resource_name: str):
     resource = dataset.resource(resource_name) or abort(404)
     page = browse(g.release.file("portal.db"), resource, page=request.args.get("page", 1, type=int))
     return render_template("embed/table.html", dataset=dataset, resource=resource, page=page)
+
+
+@blueprint.app_template_global()
+def issue_message(found) -> str:
+    """A validation problem in the page's language (frictionless' own words in English)."""
+    return issue_text(found, str(get_locale() or "id"))
 
 
 @blueprint.route("/dataset/<name>/validation")

@@ -3,31 +3,21 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, g, jsonify, render_template
-from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
+from flask_babel import get_locale, gettext
 
 from ..config import today
 from ..urls import table_url
-from ..profile import ACCESS_LABELS
+from ..profile import ACCESS_LABELS, FREQUENCY_LABELS
 from ..quality import CRITERIA, publisher_average, update_schedule
 from ..search import cached_score
 
 blueprint = Blueprint("pages", __name__)
 LATEST_ON_HOME = 6
-FREQUENCY_LABELS = {
-    "once": _l("Sekali terbit"),
-    "daily": _l("Harian"),
-    "weekly": _l("Mingguan"),
-    "monthly": _l("Bulanan"),
-    "quarterly": _l("Triwulanan"),
-    "annual": _l("Tahunan"),
-    "irregular": _l("Tidak tentu"),
-}
 
 
 @blueprint.app_template_global()
 def frequency_label(code: str) -> str:
-    return str(FREQUENCY_LABELS.get(code, code))
+    return gettext(FREQUENCY_LABELS[code]) if code in FREQUENCY_LABELS else code
 
 
 @blueprint.app_template_global()
