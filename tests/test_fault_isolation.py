@@ -320,7 +320,7 @@ def test_a_package_that_cannot_be_described_is_not_published(part, tmp_path, mon
     assert outcomes["layanan-mini"].status == "failed"
     (issue,) = outcomes["layanan-mini"].issues
     assert issue.code == "portal-internal-error" and issue.file.endswith("layanan-mini/datapackage.json")
-    assert issue.message == "describe: RuntimeError: describing broke"
+    assert "describe" in issue.message and "RuntimeError: describing broke" in issue.message
     assert release_mentions(build, "layanan-mini", ("pengaduan_mini",)) == []
     assert check_release(build / "current") == []
     client = create_app({"BUILD_DIR": str(build)}).test_client()
@@ -345,8 +345,8 @@ def test_a_new_version_that_cannot_be_described_keeps_the_live_one(part, tmp_pat
     assert report.release_id and report.release_id != first.release_id and not report.ok
     assert outcomes["layanan-mini"].status == "kept-previous"
     assert outcomes["layanan-mini"].previous_release == first.release_id
-    assert [(i.code, i.message) for i in outcomes["layanan-mini"].issues] == [
-        ("portal-internal-error", "describe: RuntimeError: describing broke")]
+    (issue,) = outcomes["layanan-mini"].issues
+    assert issue.code == "portal-internal-error" and "describe" in issue.message and "describing broke" in issue.message
     client = create_app({"BUILD_DIR": str(build)}).test_client()
     assert client.get("/download/layanan-mini/pengaduan_mini.csv").data == live_csv
     assert len(client.get("/download/layanan-mini/pengaduan_mini.json").get_json()) == 5
@@ -412,7 +412,7 @@ def test_the_command_reports_a_package_that_cannot_be_described(tmp_path, monkey
     result = CliRunner().invoke(cli, ["publish", "--datasets", str(datasets), "--metadata", str(FIXTURE_METADATA),
                                       "--build", str(build)])
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit)  # not an exception caught by click
-    assert "Traceback" not in result.output and "describe: RuntimeError: describing broke" in result.output
+    assert "Traceback" not in result.output and "RuntimeError: describing broke" in result.output
     assert "portal-internal-error" in result.output
     assert "layanan-mini tidak valid: versinya dari rilis" in result.output
 
