@@ -24,6 +24,7 @@ from .downloads import build_downloads, mark_layout, missing_xlsx, reuse_downloa
 from .entries import Describing, assemble, describe_packages
 from .history import kept_objects
 from .key_figures import compute_key_figures
+from .licenses import canonical_licenses
 from .search_index import SEARCH_DB, build_search_index
 from .discover import PackageSource, discover
 from .load import LoadablePackage, ReleaseDatabase, TableLoad
@@ -51,7 +52,8 @@ def publish(datasets_dir: Path, metadata_dir: Path, build_dir: Path,
     if problems:
         return PublishReport(issues=problems)
     log("discover")
-    sources = discover(Path(datasets_dir))
+    # Licences are made canonical here, before anything hashes or copies a descriptor.
+    sources = [canonical_licenses(source, metadata.licenses) for source in discover(Path(datasets_dir))]
     with publish_lock(build_dir):
         previous = current_release_id(build_dir)
         previous_release = releases_dir(build_dir) / previous if previous else None
@@ -172,7 +174,8 @@ def carried_over(sources: list[PackageSource], live: Catalog | None, only: set[s
         if only is not None and source.name not in only:
             candidates.add(source.name)
         elif not full and (only is None) and \
-                before.content_hash == source_hash(source.folder, source.descriptor_file.name, source.descriptor):
+                before.content_hash == source_hash(source.folder, source.descriptor_file.name, source.descriptor,
+                                                   source.rewritten):
             candidates.add(source.name)
     references = {s.name: {fk["reference"]["package"] for _, fk in cross_package_keys(s.descriptor or {})}
                   for s in sources}
@@ -203,7 +206,7 @@ def gather_packages(sources: list[PackageSource], validations: dict[str, Validat
             outcome.reused_from, outcome.checks = previous_release.name, before.validation.checks if before.validation else []
             outcome.validated_at = before.validation.checked_at if before.validation else None
         elif validation.passed:  # warnings (validate.WARNINGS) are reported but do not block
-            copy_package(source.folder, source.descriptor_file.name, source.descriptor, target)
+            copy_package(source.folder, source.descriptor_file.name, source.descriptor, target, source.rewritten)
             packages.append(LoadablePackage(source.name, target, source.descriptor))
         elif source.name in keepable:
             shutil.copytree(kept, target, copy_function=os.link)

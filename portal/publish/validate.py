@@ -23,6 +23,7 @@ from .discover import PackageSource
 from .load import LoadError, ReleaseDatabase
 from .scan import COMPRESSED_SUFFIXES, MAX_COLUMNS, scan_data_files
 from .schema_check import field_issues
+from .licenses import resolve as resolve_license
 from .metadata import PortalMetadata
 from ..profile import ACCESS_RIGHTS, FREQUENCIES, PUBLISHABLE_ACCESS, N_
 from ..scaffold import placeholders
@@ -192,10 +193,10 @@ def check_portal_rules(source: PackageSource, metadata: PortalMetadata) -> list[
     if not isinstance(licenses, list) or not licenses:
         problem("licenses is required", "licenses")
     else:
-        for lic in licenses:
-            if not isinstance(lic, dict) or not isinstance(lic.get("name"), str) \
-                    or lic["name"] not in metadata.ids("licenses"):
-                problem(f"licence {lic!r} is not listed in metadata/licenses.yaml", "licenses")
+        for index, lic in enumerate(licenses):
+            message = resolve_license(lic, metadata.licenses)[1]
+            if message:
+                problem(message, f"licenses[{index}]", "portal-license")
     if d.get("sample") is not True:
         sources = d.get("sources")
         if not isinstance(sources, list) or not sources or not all(isinstance(s, dict) and s.get("title") for s in sources):
