@@ -119,7 +119,7 @@ def test_a_licence_that_does_not_resolve_is_refused(licence, says, tmp_path):
     (outcome,) = report.datasets
     assert outcome.status == "failed"
     (issue,) = outcome.issues
-    assert (issue.code, issue.field) == ("portal-license", "licenses[0]") and says in issue.message
+    assert (issue.code, issue.field) == ("portal-license", "licenses") and says in issue.message
     if "valid ids" in says:
         assert "add an entry to metadata/licenses.yaml with id, title, url, open and ckan_id" in issue.message
         assert "ODC-PDDL-1.0" in issue.message
@@ -131,6 +131,6 @@ def test_the_command_says_how_to_fix_a_licence_in_indonesian(tmp_path):
                                       str(FIXTURE_METADATA), "--build", str(tmp_path / "build")])
     output = " ".join(result.output.split())
     assert result.exit_code == 1
-    assert "properti licenses[0]: Lisensi tidak dapat dikenali." in output
+    assert "properti licenses: Lisensi tidak dapat dikenali." in output
     assert "tambahkan entri ke metadata/licenses.yaml dengan id, title, url, open dan ckan_id" in output
     assert "valid ids: MIT, CC0-1.0" in output

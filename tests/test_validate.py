@@ -53,7 +53,7 @@ def test_portal_rules_name_the_descriptor_property(tmp_path, metadata):
     ({"name": "other-name"}, "name"),
     ({"themes": ["tourism"]}, "themes"),
     ({"themes": []}, "themes"),
-    ({"licenses": [{"name": "GPL"}]}, "licenses[0]"),
+    ({"licenses": [{"name": "GPL"}]}, "licenses"),
     ({"accrualPeriodicity": "sometimes"}, "accrualPeriodicity"),
     ({"accessRights": "tertutup"}, "accessRights"),
     ({"author": "nobody"}, "author"),

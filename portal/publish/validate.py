@@ -193,10 +193,10 @@ def check_portal_rules(source: PackageSource, metadata: PortalMetadata) -> list[
     if not isinstance(licenses, list) or not licenses:
         problem("licenses is required", "licenses")
     else:
-        for index, lic in enumerate(licenses):
+        for lic in licenses:
             message = resolve_license(lic, metadata.licenses)[1]
             if message:
-                problem(message, f"licenses[{index}]", "portal-license")
+                problem(message, "licenses", "portal-license")
     if d.get("sample") is not True:
         sources = d.get("sources")
         if not isinstance(sources, list) or not sources or not all(isinstance(s, dict) and s.get("title") for s in sources):
