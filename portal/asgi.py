@@ -58,14 +58,25 @@ class PortalApplication:
         return await self.pages(scope, as_coroutine(receive), send)
 
     async def lifespan(self, receive, send):
-        # Datasette instances start lazily per release, so there is nothing to set up.
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
+                await self.warm_up()
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 await send({"type": "lifespan.shutdown.complete"})
                 return
+
+
+    async def warm_up(self) -> None:
+        """Start the live release's Datasette and render the home page once before serving: otherwise the
+        first visitors of every (re)started worker wait a second or two for it (bench/load_test.py)."""
+        release = self.store.current()
+        if release is None:
+            return
+        await self.sql.app_for(release)
+        with self.flask_app.test_client() as client:
+            client.get("/", base_url=self.base_url.origin)
 
 
 # Our pages load scripts and styles from the portal only. Datasette's pages carry inline

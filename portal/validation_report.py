@@ -39,6 +39,10 @@ HINTS = {
     "scheme-error": (N_("Berkas data tidak dapat dibuka."), N_("Periksa path berkas di datapackage.json.")),
     "portal-metadata": (N_("Metadata tidak lengkap atau tidak dikenal."),
                         N_("Lengkapi datapackage.json sesuai profil metadata (README) dan id di metadata/*.yaml.")),
+    "portal-license": (N_("Lisensi tidak dapat dikenali."),
+                       N_("Tulis name berupa id di metadata/licenses.yaml (huruf besar atau kecil sama saja) atau path "
+                          "berupa URL lisensinya. Untuk lisensi lain, tambahkan entri ke metadata/licenses.yaml dengan "
+                          "id, title, url, open dan ckan_id.")),
     "portal-placeholder": (N_("Isian masih berupa teks pengganti (ISI)."),
                            N_("Ganti teks ISI yang ditulis `portal new` dengan isi sebenarnya (lihat README, "
                               "bagian Menambahkan dataset).")),

@@ -16,6 +16,8 @@ from click.testing import CliRunner
 from portal.cli import cli
 from portal.releases import current_release_id, releases_dir
 
+from .test_scaffold import datasets  # noqa: F401 - the fixture: a datasets folder with the reference codes
+
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "fixtures" / "excel"
 REFERENCE = ROOT / "datasets" / "kode-wilayah-indonesia"
@@ -55,14 +57,6 @@ def fill(value, path: str, name: str):
 def portal(*args: str) -> tuple[int, str]:
     result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
     return result.exit_code, result.output
-
-
-@pytest.fixture()
-def datasets(tmp_path):
-    folder = tmp_path / "datasets"
-    folder.mkdir()
-    shutil.copytree(REFERENCE, folder / REFERENCE.name)
-    return folder
 
 
 def new_and_fill(datasets: Path, name: str, *files: str | Path, options: tuple[str, ...] = ()) -> tuple[dict, str]:

@@ -242,3 +242,191 @@ def test_an_invalid_pattern_is_the_packages_error(tmp_path):
     report = publish(datasets, FIXTURE_METADATA, tmp_path / "build")
     (issue,) = next(o for o in report.datasets if o.name == "pola-rusak").issues
     assert issue.code == "field-error" and issue.field == "resources[0].schema.fields[0].constraints.pattern"
+
+
+# Describing: one real function per part of what the release says about a package, and how to tell from
+# its arguments which package (and which version: the resource title) it is describing.
+DESCRIBING = {
+    "catalog entry": ("portal.publish.describe.describe_resource", lambda args: (args[0], args[1].get("title"))),
+    "example queries": ("portal.publish.entries.check_queries", lambda args: (args[0].name, args[0].resources[0].title)),
+    "version history": ("portal.publish.entries.dataset_versions",
+                        lambda args: (args[0].name, args[0].resources[0].title)),
+    "search index": ("portal.publish.entries.searchable_row", lambda args: (args[0].name, args[0].resources[0].title)),
+    "datasette metadata": ("portal.publish.entries.datasette_entry",
+                           lambda args: (args[0].name, args[0].resources[0].title)),
+}
+
+
+def fail_describing(monkeypatch, part: str, package_name: str, title: str | None = None) -> None:
+    """Make describing ``package_name`` (only its version whose first table has ``title``, if given) raise."""
+    import importlib
+
+    target, describes = DESCRIBING[part]
+    module_name, function_name = target.rsplit(".", 1)
+    module = importlib.import_module(module_name)
+    real = getattr(module, function_name)
+
+    def failing(*args, **kwargs):
+        name, table_title = describes(args)
+        if name == package_name and title in (None, table_title):
+            raise RuntimeError("describing broke")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, function_name, failing)
+
+
+def release_mentions(build: Path, name: str, tables: tuple[str, ...]) -> list[str]:
+    """Every place of the live release that refers to the package or its tables."""
+    import sqlite3
+
+    release = build / "current"
+    found = [str(p.relative_to(release)) for p in release.rglob("*") if name in p.name]
+    manifest = json.loads((release / "manifest.json").read_text())
+    found += [path for path in manifest["files"] if name in path]
+    with sqlite3.connect(release / "portal.db") as conn:
+        found += [t for (t,) in conn.execute("select name from sqlite_master") if t.startswith(tables)]
+    with sqlite3.connect(release / "search.db") as conn:
+        found += [f"search.db:{n}" for (n,) in conn.execute("select name from datasets_fts") if n == name]
+    datasette = json.loads((release / "datasette.json").read_text())["databases"]["portal"]
+    found += [f"datasette:{t}" for t in datasette["tables"] if t in tables]
+    found += [f"datasette:{q['sql']}" for q in datasette["queries"].values() if any(t in q["sql"] for t in tables)]
+    catalog = json.loads((release / "catalog.json").read_text())
+    found += [f"catalog:{d['name']}" for d in catalog["datasets"] if d["name"] == name]
+    return found
+
+
+def new_version(datasets: Path) -> None:
+    """layanan-mini's next version: one more complaint, and its table retitled "Pengaduan v2"."""
+    folder = datasets / "layanan-mini"
+    descriptor = json.loads((folder / "datapackage.json").read_text())
+    descriptor["resources"][0]["title"] = "Pengaduan v2"
+    (folder / "datapackage.json").write_text(json.dumps(descriptor))
+    with (folder / "data" / "pengaduan_mini.csv").open("a") as csv:
+        csv.write("6,2024-04-01,35.73.02.1001,10,true\n")
+
+
+@pytest.mark.parametrize("part", DESCRIBING)
+def test_a_package_that_cannot_be_described_is_not_published(part, tmp_path, monkeypatch):
+    """Never published before: it is left out, entirely, and the other package goes live."""
+    from portal.publish.release import check_release
+
+    fail_describing(monkeypatch, part, "layanan-mini")
+    datasets = copy_datasets(tmp_path / "d", *FIXTURE_DATASETS.iterdir())
+    build = tmp_path / "build"
+    report = publish(datasets, FIXTURE_METADATA, build)
+    outcomes = {o.name: o for o in report.datasets}
+    assert report.release_id and not report.ok
+    assert (outcomes["wilayah-mini"].status, outcomes["wilayah-mini"].issues) == ("published", [])
+    assert outcomes["layanan-mini"].status == "failed"
+    (issue,) = outcomes["layanan-mini"].issues
+    assert issue.code == "portal-internal-error" and issue.file.endswith("layanan-mini/datapackage.json")
+    assert "describe" in issue.message and "RuntimeError: describing broke" in issue.message
+    assert release_mentions(build, "layanan-mini", ("pengaduan_mini",)) == []
+    assert check_release(build / "current") == []
+    client = create_app({"BUILD_DIR": str(build)}).test_client()
+    assert client.get("/dataset/wilayah-mini").status_code == 200
+    assert client.get("/download/wilayah-mini/kelurahan_mini.csv").status_code == 200
+    assert client.get("/dataset/layanan-mini").status_code == 404
+    assert client.get("/changes").status_code == 200
+
+
+@pytest.mark.parametrize("part", DESCRIBING)
+def test_a_new_version_that_cannot_be_described_keeps_the_live_one(part, tmp_path, monkeypatch):
+    import sqlite3
+
+    datasets = copy_datasets(tmp_path / "d", *FIXTURE_DATASETS.iterdir())
+    build = tmp_path / "build"
+    first = publish(datasets, FIXTURE_METADATA, build)
+    live_csv = (build / "current" / "files" / "layanan-mini" / "data" / "pengaduan_mini.csv").read_bytes()
+    new_version(datasets)
+    fail_describing(monkeypatch, part, "layanan-mini", "Pengaduan v2")
+    report = publish(datasets, FIXTURE_METADATA, build)
+    outcomes = {o.name: o for o in report.datasets}
+    assert report.release_id and report.release_id != first.release_id and not report.ok
+    assert outcomes["layanan-mini"].status == "kept-previous"
+    assert outcomes["layanan-mini"].previous_release == first.release_id
+    (issue,) = outcomes["layanan-mini"].issues
+    assert issue.code == "portal-internal-error" and "describe" in issue.message and "describing broke" in issue.message
+    client = create_app({"BUILD_DIR": str(build)}).test_client()
+    assert client.get("/download/layanan-mini/pengaduan_mini.csv").data == live_csv
+    assert len(client.get("/download/layanan-mini/pengaduan_mini.json").get_json()) == 5
+    assert "Pengaduan v2" not in client.get("/dataset/layanan-mini").get_data(as_text=True)
+    with sqlite3.connect(build / "current" / "portal.db") as conn:
+        assert conn.execute("select count(*) from pengaduan_mini").fetchone() == (5,)
+    catalog = json.loads((build / "current" / "catalog.json").read_text())
+    layanan = next(d for d in catalog["datasets"] if d["name"] == "layanan-mini")
+    assert layanan["status"] == "kept-previous" and [v["number"] for v in layanan["versions"]] == [1]
+    assert catalog["releases"][0]["kept_previous"] == ["layanan-mini"]
+
+
+@pytest.mark.parametrize("changed", [False, True])
+def test_when_the_live_version_cannot_be_described_either_the_package_fails(changed, tmp_path, monkeypatch):
+    from portal.publish.release import check_release
+
+    datasets = copy_datasets(tmp_path / "d", *FIXTURE_DATASETS.iterdir())
+    build = tmp_path / "build"
+    assert publish(datasets, FIXTURE_METADATA, build).ok
+    if changed:
+        new_version(datasets)
+    fail_describing(monkeypatch, "catalog entry", "layanan-mini")
+    report = publish(datasets, FIXTURE_METADATA, build)
+    outcome = report.outcome("layanan-mini")
+    # Unchanged, what fails is the live version itself; changed, the new version, then the live one.
+    assert outcome.status == "failed"
+    assert [i.code for i in outcome.issues] == ["portal-internal-error"] * (2 if changed else 1)
+    assert report.outcome("wilayah-mini").status == "published" and report.release_id
+    assert release_mentions(build, "layanan-mini", ("pengaduan_mini",)) == []
+    assert check_release(build / "current") == []
+    catalog = json.loads((build / "current" / "catalog.json").read_text())
+    assert catalog["releases"][0]["failed"] == ["layanan-mini"] and catalog["releases"][0]["removed"] == ["layanan-mini"]
+
+
+def test_packages_referring_to_one_that_cannot_be_described_are_refused(tmp_path, monkeypatch):
+    from portal.publish.release import check_release
+
+    fail_describing(monkeypatch, "catalog entry", "wilayah-mini")
+    datasets = copy_datasets(tmp_path / "d", *FIXTURE_DATASETS.iterdir())
+    package(datasets, "lain-sendiri", [{"name": "id", "type": "integer"}], "id\n1\n")
+    build = tmp_path / "build"
+    report = publish(datasets, FIXTURE_METADATA, build)
+    outcomes = {o.name: o for o in report.datasets}
+    assert {name: o.status for name, o in outcomes.items()} == {
+        "wilayah-mini": "failed", "layanan-mini": "failed", "lain-sendiri": "published"}
+    assert "portal-foreign-key" in {i.code for i in outcomes["layanan-mini"].issues}
+    tables = ("pengaduan_mini", "kelurahan_mini", "kecamatan_mini")
+    assert release_mentions(build, "wilayah-mini", tables) == []
+    assert release_mentions(build, "layanan-mini", tables) == []
+    assert check_release(build / "current") == []
+
+
+def test_the_command_reports_a_package_that_cannot_be_described(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from portal.cli import cli
+
+    datasets = copy_datasets(tmp_path / "d", *FIXTURE_DATASETS.iterdir())
+    build = tmp_path / "build"
+    assert publish(datasets, FIXTURE_METADATA, build).ok
+    new_version(datasets)
+    fail_describing(monkeypatch, "search index", "layanan-mini", "Pengaduan v2")
+    result = CliRunner().invoke(cli, ["publish", "--datasets", str(datasets), "--metadata", str(FIXTURE_METADATA),
+                                      "--build", str(build)])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)  # not an exception caught by click
+    assert "Traceback" not in result.output and "RuntimeError: describing broke" in result.output
+    assert "portal-internal-error" in result.output
+    assert "layanan-mini tidak valid: versinya dari rilis" in result.output
+
+
+def test_a_key_figure_that_is_not_sql_is_reported_not_raised(tmp_path):
+    import shutil
+
+    import yaml
+
+    metadata = tmp_path / "metadata"
+    shutil.copytree(FIXTURE_METADATA, metadata)
+    portal = yaml.safe_load((metadata / "portal.yaml").read_text())
+    portal["key_figures"] += [{"label": "angka", "sql": 5}, {"label": "daftar", "sql": "select 1", "dataset": ["x"]}]
+    (metadata / "portal.yaml").write_text(yaml.safe_dump(portal))
+    report = publish(FIXTURE_DATASETS, metadata, tmp_path / "build")
+    assert report.release_id and {o.status for o in report.datasets} == {"published"}
+    assert [i.field for i in report.issues] == ["key_figures[1]", "key_figures[2]"]

@@ -46,7 +46,8 @@ EU_THEMES = {"governance": ["GOVE"], "branding": ["ECON"], "economy": ["ECON"], 
 # ADMS licence types of the licences the portal knows (SPDX ids).
 LICENCE_TYPES = {"CC0-1.0": ["PublicDomain"], "CC-BY-4.0": ["Attribution"], "ODC-BY-1.0": ["Attribution"],
                  "CC-BY-SA-4.0": ["Attribution", "ShareAlike"], "ODbL-1.0": ["Attribution", "ShareAlike"],
-                 "MIT": ["Attribution"], "other-at": ["Attribution"]}
+                 "ODC-PDDL-1.0": ["PublicDomain"], "OGL-UK-3.0": ["Attribution"], "MIT": ["Attribution"],
+                 "other-at": ["Attribution"]}
 # ADMS publisher types: a Kota Malang OPD is a local authority; other producers say theirs in publishers.yaml.
 PUBLISHER_TYPES = {"opd": "LocalAuthority"}
 # The English labels of the controlled-vocabulary terms used (as the vocabularies give them).

@@ -1,4 +1,5 @@
-"""Stage 4: describe the release: the catalog pages read, and Datasette's metadata."""
+"""Stage 4: describe one package: its catalog entry (what the pages read) and its part of Datasette's
+metadata. entries.py runs these per package and assembles the release from them."""
 
 from __future__ import annotations
 
@@ -6,16 +7,14 @@ import dataclasses
 import sqlite3
 from html import escape
 from urllib.parse import quote
-from pathlib import Path
 
 import frictionless
 
 from ..formats import GENERATED
-from ..catalog import Catalog, DatasetInfo, FieldInfo, FileInfo, ForeignKey, QueryInfo, ResourceInfo, ValidationInfo
+from ..catalog import DatasetInfo, FieldInfo, FileInfo, ForeignKey, QueryInfo, ResourceInfo, ValidationInfo
 from .charts import compute_chart, find_geo, plan_charts
 from .descriptor import foreign_keys, normalize_key
 from .load import LoadablePackage, TableLoad
-from .metadata import PortalMetadata
 from ..profile import missing_recommended
 from .release import package_digest
 from .report import DatasetOutcome, blocking
@@ -33,29 +32,6 @@ def charts_of(conn: sqlite3.Connection, resource: dict, load: TableLoad, types: 
         except (sqlite3.Error, ValueError, TypeError, ZeroDivisionError, OverflowError):
             continue
     return charts
-
-
-def build_catalog(release_id: str, created: str, metadata: PortalMetadata, packages: list[LoadablePackage],
-                  loads: dict[str, TableLoad], files: dict[str, FileInfo], outcomes: dict[str, DatasetOutcome],
-                  db_path: Path) -> Catalog:
-    """``files`` maps release-relative paths to their FileInfo; ``outcomes`` what publish found per package;
-    ``db_path`` the release's database, for chart data."""
-    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-    try:
-        datasets = [describe_dataset(p, loads, files, outcomes[p.name], created, conn) for p in packages]
-    finally:
-        conn.close()
-    return Catalog(
-        release_id=release_id,
-        created=created,
-        portal=metadata.portal,
-        themes=metadata.themes,
-        publishers=metadata.publishers,
-        licenses=metadata.licenses,
-        places=metadata.places,
-        datasets=sorted(datasets, key=lambda d: d.title.lower()),
-        database=files.get("portal.db"),
-    )
 
 
 def describe_dataset(package: LoadablePackage, loads: dict[str, TableLoad], files: dict[str, FileInfo],
@@ -152,37 +128,41 @@ def content_hash(prefix: str, files: dict[str, FileInfo]) -> str:
     return package_digest({path[len(prefix):]: info.sha256 for path, info in files.items() if path.startswith(prefix)})
 
 
-def datasette_metadata(catalog: Catalog) -> dict:
-    """Datasette 0.65 metadata: title, licence and source per table, description and unit per column."""
+def datasette_entry(dataset: DatasetInfo) -> tuple[dict, dict]:
+    """Datasette 0.65 metadata of one dataset: title, licence and source per table, description and unit
+    per column (tables by name), and its canned queries (by name)."""
     tables = {}
-    for dataset in catalog.datasets:
-        license = dataset.licenses[0] if dataset.licenses else {}
-        source = dataset.sources[0] if dataset.sources else {}
-        for resource in dataset.resources:
-            description = resource.description or dataset.description
-            if dataset.sample:
-                description = "[Data sampel sintetis — bukan fakta tentang Kota Malang] " + description
-            tables[resource.name] = {
-                "title": f"{resource.title or resource.name} — {dataset.title}",
-                "description_html": table_description_html(description, dataset.name, resource.name),
-                "license": license.get("title") or license.get("name", ""),
-                "license_url": license.get("path", ""),
-                "source": source.get("title", ""),
-                "source_url": source.get("path", "") if str(source.get("path", "")).startswith("http") else "",
-                "columns": {f.name: column_description(f) for f in resource.fields if column_description(f)},
-                "sort": resource.primary_key[0] if len(resource.primary_key) == 1 else None,
-                "label_column": label_column(resource),
-            }
-            tables[resource.name] = {k: v for k, v in tables[resource.name].items() if v}
-    queries = {
-        query.name: {"sql": query.sql, "title": query.title,
-                     "description": f"{query.description} ({dataset.title})".strip()}
-        for dataset in catalog.datasets for query in dataset.queries
-    }
+    license = dataset.licenses[0] if dataset.licenses else {}
+    source = dataset.sources[0] if dataset.sources else {}
+    for resource in dataset.resources:
+        description = resource.description or dataset.description
+        if dataset.sample:
+            description = "[Data sampel sintetis — bukan fakta tentang Kota Malang] " + description
+        table = {
+            "title": f"{resource.title or resource.name} — {dataset.title}",
+            "description_html": table_description_html(description, dataset.name, resource.name),
+            "license": license.get("title") or license.get("name", ""),
+            "license_url": license.get("path", ""),
+            "source": source.get("title", ""),
+            "source_url": source.get("path", "") if str(source.get("path", "")).startswith("http") else "",
+            "columns": {f.name: column_description(f) for f in resource.fields if column_description(f)},
+            "sort": resource.primary_key[0] if len(resource.primary_key) == 1 else None,
+            "label_column": label_column(resource),
+        }
+        tables[resource.name] = {k: v for k, v in table.items() if v}
+    queries = {query.name: {"sql": query.sql, "title": query.title,
+                            "description": f"{query.description} ({dataset.title})".strip()}
+               for query in dataset.queries}
+    return tables, queries
+
+
+def datasette_metadata(portal: dict, entries: list[tuple[dict, dict]]) -> dict:
+    """The whole of Datasette's metadata from each dataset's ``datasette_entry``."""
     return {
-        "title": catalog.portal.get("title", "Portal Data"),
-        "description": catalog.portal.get("description", ""),
-        "databases": {"portal": {"tables": tables, "queries": queries}},
+        "title": portal.get("title", "Portal Data"),
+        "description": portal.get("description", ""),
+        "databases": {"portal": {"tables": {name: table for tables, _ in entries for name, table in tables.items()},
+                                 "queries": {name: query for _, queries in entries for name, query in queries.items()}}},
     }
 
 

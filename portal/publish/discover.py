@@ -33,6 +33,7 @@ class PackageSource:
     descriptor_file: Path | None = None
     descriptor: dict | None = None
     issues: list[Issue] = field(default_factory=list)
+    rewritten: bool = False  # descriptor changed since it was read (licences.py): published as written here
 
     def resource_file(self, resource: dict) -> Path:
         return self.folder / resource["path"]

@@ -24,7 +24,7 @@ from frictionless import Field
 
 from .cast import make_caster
 from .descriptor import csv_dialect, normalize_key
-from . import progress
+from .progress import counted_rows, open_counted
 from . import scan  # its caps are read at call time, so a deployment (or a test) can change them
 from .wide import joined, select_row
 
@@ -110,11 +110,11 @@ def insert_resource(conn: sqlite3.Connection, table: str, path: Path, resource: 
     sql = f"INSERT INTO {quoted(table)} VALUES ({', '.join(c.expression for c in columns)})"
     previous_limit = csv.field_size_limit(scan.MAX_CELL_BYTES)
     try:
-        with progress.open_counted(path, newline="", encoding="utf-8-sig") as file:
+        with open_counted(path, newline="", encoding="utf-8-sig") as file:
             reader = csv.reader(file, **csv_dialect(resource))
             if next(reader, None) != [c.name for c in columns]:
                 raise Unvouched("the header differs from the schema")
-            conn.executemany(sql, progress.counted_rows(reader))  # a row of another length fails the binding count
+            conn.executemany(sql, counted_rows(reader))  # a row of another length fails the binding count
     except (sqlite3.Error, csv.Error, UnicodeDecodeError, ValueError, OverflowError) as error:
         raise Unvouched(str(error)) from error
     finally:

@@ -110,6 +110,8 @@ def choice_issues(file: str, prop: str, value: object, register: Register) -> li
     found = []
     for index, item in enumerate(value):
         name = item.get("name") if prop == "licenses" and isinstance(item, dict) else item
+        if prop == "licenses" and not is_placeholder(name):
+            continue  # a licence written in any accepted form is resolved, and refused, by licenses.py
         if not _valid(name, register):
             found.append(choice_issue(file, f"{prop}[{index}]" + (".name" if prop == "licenses" else ""), name, register))
     return found

@@ -17,29 +17,29 @@ from .report import FAILED, KEPT_PREVIOUS, DatasetOutcome
 RELEASE_LOG_LENGTH = 500
 
 
-def record_history(catalog: Catalog, previous: Catalog | None, new_release: Path, previous_release: Path | None,
-                   outcomes: list[DatasetOutcome]) -> None:
-    """Fill ``versions`` of each dataset and prepend this release to ``catalog.releases``."""
-    comparison = ReleaseComparison(new_release / "portal.db", previous_release / "portal.db") if previous else None
+def dataset_versions(dataset: DatasetInfo, before: DatasetInfo | None, comparison: ReleaseComparison | None,
+                     release_id: str, date: str, new_release: Path, previous_release: Path | None) -> list[VersionInfo]:
+    """The dataset's versions: those it had, and a new one (with what changed) when its content did."""
+    versions = list(before.versions) if before else []
+    if before is not None and before.content_hash == dataset.content_hash:
+        return versions
+    changes = DatasetChanges(first=True)
+    if before is not None:
+        changes = compare_datasets(comparison, dataset, before, new_release, previous_release)
+    versions.append(VersionInfo(number=len(versions) + 1, release_id=release_id, date=date,
+                                content_hash=dataset.content_hash, files=stored_files(dataset), changes=changes))
+    return versions
+
+
+def record_release(catalog: Catalog, previous: Catalog | None, outcomes: list[DatasetOutcome]) -> None:
+    """Prepend this release, with what it added, changed, removed, kept and failed, to ``catalog.releases``."""
     entry = ReleaseEntry(catalog.release_id, catalog.created)
-    try:
-        for dataset in catalog.datasets:
-            before = previous.dataset(dataset.name) if previous else None
-            dataset.versions = list(before.versions) if before else []
-            if before is not None and before.content_hash == dataset.content_hash:
-                continue
-            changes = DatasetChanges(first=True)
-            if before is not None:
-                changes = compare_datasets(comparison, dataset, before, new_release, previous_release)
-                entry.changed.append(dataset.name)
-            else:
-                entry.added.append(dataset.name)
-            dataset.versions.append(VersionInfo(
-                number=len(dataset.versions) + 1, release_id=catalog.release_id, date=catalog.created,
-                content_hash=dataset.content_hash, files=stored_files(dataset), changes=changes))
-    finally:
-        if comparison:
-            comparison.close()
+    for dataset in catalog.datasets:
+        before = previous.dataset(dataset.name) if previous else None
+        if before is None:
+            entry.added.append(dataset.name)
+        elif before.content_hash != dataset.content_hash:
+            entry.changed.append(dataset.name)
     names = {d.name for d in catalog.datasets}
     entry.removed = [d.name for d in previous.datasets if d.name not in names] if previous else []
     entry.kept_previous = [o.name for o in outcomes if o.status == KEPT_PREVIOUS]

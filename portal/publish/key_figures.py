@@ -19,8 +19,11 @@ def compute_key_figures(catalog: Catalog, db_path: Path, metadata_file: str) -> 
     try:
         for index, spec in enumerate(catalog.portal.get("key_figures", []) or []):
             where = f"key_figures[{index}]"
-            if not isinstance(spec, dict) or not spec.get("label") or not spec.get("sql"):
-                issues.append(issue(metadata_file, "portal-metadata", N_("angka kunci perlu label dan sql"), field=where))
+            if not isinstance(spec, dict) or not spec.get("label") or not isinstance(spec.get("sql"), str) \
+                    or not isinstance(spec.get("dataset", ""), str):
+                issues.append(issue(metadata_file, "portal-metadata",
+                                    N_("angka kunci perlu label dan sql (dan dataset, bila ada, berupa teks)"),
+                                    field=where))
                 continue
             if not catalog.dataset(spec.get("dataset", "")):
                 continue  # its dataset is not in this release (e.g. a test portal): nothing to show

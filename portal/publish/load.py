@@ -18,7 +18,7 @@ import sqlite_utils
 from ..catalog import ColumnStats
 from .cast import column_type, make_caster
 from .descriptor import csv_dialect, foreign_keys, normalize_key
-from . import progress
+from .progress import counted_rows, open_counted
 from .discover import PackageSource
 from .fastload import Extremes, Unvouched, fast_load
 from ..messages import issue
@@ -272,10 +272,10 @@ def insert_rows(db: sqlite_utils.Database, path: Path, resource: dict) -> int:
 
     def rows():
         nonlocal count
-        with progress.open_counted(path, newline="", encoding="utf-8-sig") as file:
+        with open_counted(path, newline="", encoding="utf-8-sig") as file:
             reader = csv.reader(file, **csv_dialect(resource))
             next(reader, None)  # header, already checked against the schema by frictionless
-            for cells in progress.counted_rows(reader):
+            for cells in counted_rows(reader):
                 count += 1
                 row = {}
                 for name, cast, cell in zip(names, casters, cells):

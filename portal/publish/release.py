@@ -64,9 +64,11 @@ def start_staging(build_dir: Path, release_id: str) -> Path:
     return staging
 
 
-def published_files(source_folder: Path, descriptor_file_name: str, descriptor: dict) -> dict[str, Path | bytes]:
+def published_files(source_folder: Path, descriptor_file_name: str, descriptor: dict,
+                    rewritten: bool = False) -> dict[str, Path | bytes]:
     """What a package publishes: its regular files (no links, no hidden files) by relative path,
-    with a datapackage.json always (written from a YAML descriptor when that is what it has)."""
+    with a datapackage.json always (written from ``descriptor`` when the package has a YAML one, or
+    when publish ``rewrote`` it)."""
     files: dict[str, Path | bytes] = {}
     for path in sorted(source_folder.rglob("*")):
         relative = path.relative_to(source_folder)
@@ -75,13 +77,14 @@ def published_files(source_folder: Path, descriptor_file_name: str, descriptor: 
         if path.name in ("datapackage.yaml", "datapackage.yml") and path.parent == source_folder:
             continue
         files[relative.as_posix()] = path
-    if descriptor_file_name != "datapackage.json":
+    if rewritten or descriptor_file_name != "datapackage.json":
         files["datapackage.json"] = (json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     return files
 
 
-def copy_package(source_folder: Path, descriptor_file_name: str, descriptor: dict, target: Path) -> None:
-    for relative, content in published_files(source_folder, descriptor_file_name, descriptor).items():
+def copy_package(source_folder: Path, descriptor_file_name: str, descriptor: dict, target: Path,
+                 rewritten: bool = False) -> None:
+    for relative, content in published_files(source_folder, descriptor_file_name, descriptor, rewritten).items():
         (target / relative).parent.mkdir(parents=True, exist_ok=True)
         if isinstance(content, bytes):
             (target / relative).write_bytes(content)
@@ -98,11 +101,11 @@ def package_digest(files: dict[str, str]) -> str:
     return digest.hexdigest()
 
 
-def source_hash(source_folder: Path, descriptor_file_name: str, descriptor: dict) -> str:
+def source_hash(source_folder: Path, descriptor_file_name: str, descriptor: dict, rewritten: bool = False) -> str:
     """The content hash the package will have once published."""
     return package_digest({
         relative: hashlib.sha256(content).hexdigest() if isinstance(content, bytes) else sha256_file(content)
-        for relative, content in published_files(source_folder, descriptor_file_name, descriptor).items()})
+        for relative, content in published_files(source_folder, descriptor_file_name, descriptor, rewritten).items()})
 
 
 # A large file is compressed at level 1: a 100 MB CSV takes 0.65 s instead of 2.9 s (level 6), for a

@@ -21,12 +21,13 @@ from .charts import KINDS as CHART_KINDS
 from .descriptor import PACKAGE_NAME, SQL_NAME, cross_package_keys, without_cross_package_keys
 from .discover import PackageSource
 from .load import LoadError, ReleaseDatabase
-from . import progress
+from .progress import package as watched_package
 from .scan import COMPRESSED_SUFFIXES, MAX_COLUMNS, declared_encoding, known_encoding, scan_data_files
 from ..messages import issue
 from .fill_in import advise, is_placeholder, placeholder_issue
 from .frictionless_issues import descriptor_issues, error_issue
 from .schema_check import field_issues
+from .licenses import resolve as resolve_license
 from .metadata import PortalMetadata
 from ..profile import ACCESS_RIGHTS, FREQUENCIES, PUBLISHABLE_ACCESS, N_
 from ..scaffold import placeholders
@@ -123,7 +124,7 @@ def check_and_load_data(readable: list[PackageSource], sources: list[PackageSour
         if name not in graph:
             continue  # a carried-over package, or one missing or invalid (reported by check_reference)
         try:
-            with progress.package(name, [source.resource_file(r) for r in source.descriptor["resources"]]):
+            with watched_package(name, [source.resource_file(r) for r in source.descriptor["resources"]]):
                 issues[name] += check_and_load(source, by_name, issues, database, key_cache)
         except Exception as error:  # noqa: BLE001 - whatever it is, this package fails alone
             issues[name].append(internal_error(source, "validate and load", error))
@@ -203,10 +204,11 @@ def check_portal_rules(source: PackageSource, metadata: PortalMetadata) -> list[
     if not isinstance(licenses, list) or not licenses:
         problem("licenses is required", "licenses")
     else:
-        for lic in licenses:
-            if not isinstance(lic, dict) or not isinstance(lic.get("name"), str) \
-                    or lic["name"] not in metadata.ids("licenses"):
-                problem(f"licence {lic!r} is not listed in metadata/licenses.yaml", "licenses")
+        for index, lic in enumerate(licenses):
+            found = None if placeholders({"licenses": [lic]}) else resolve_license(lic, metadata.licenses)[1]
+            if found:  # a placeholder is said by advise(), with the valid ids
+                at = next((f".{key}" for key in ("name", "id", "path") if isinstance(lic, dict) and key in lic), "")
+                issues.append(issue(file, "portal-license", found[0], field=f"licenses[{index}]{at}", **found[1]))
     if d.get("sample") is not True:
         sources = d.get("sources")
         if not isinstance(sources, list) or not sources or not all(isinstance(s, dict) and s.get("title") for s in sources):
