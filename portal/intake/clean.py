@@ -11,7 +11,7 @@ from pathlib import Path
 from frictionless import Field
 
 from .cells import infer_column
-from .codes import REFERENCE_KEY, ReferenceTable, link_codes
+from .codes import REFERENCE_KEY, Link, ReferenceTable, link_codes
 from .keys import guess_primary_key
 from .layout import Table, find_table
 from .names import column_names
@@ -74,22 +74,12 @@ def clean_file(path: Path, references: list[ReferenceTable], header_row: int | N
             stripped = True
         link = link_codes(name, columns[index], spec["type"] != "string", references)
         if link:
-            spec = {k: v for k, v in spec.items() if k not in ("decimalChar", "groupChar", "bareNumber")}
-            spec["type"] = "string"
-            spec["referenceCodeList"] = f"{link.reference.package}/{link.reference.table}"
+            stripped = stripped or any(cell != cell.strip() for cell in columns[index])
+            rewritten = rewritten or bool(link.rewritten)
+            spec, columns[index], linked_notes = linked_column(spec, columns[index], link, file)
             foreign_keys.append({"fields": [name], "reference": {
                 "package": link.reference.package, "resource": link.reference.table, "fields": [REFERENCE_KEY]}})
-            if any(cell != cell.strip() for cell in columns[index]):  # a code is matched as its trimmed text
-                columns[index] = [cell.strip() for cell in columns[index]]
-                stripped = True
-            if link.rewritten:
-                columns[index] = [link.rewritten.get(c, c) for c in columns[index]]
-                rewritten = True
-                example = next(iter(link.rewritten.items()))
-                notes.append(Note(file, N_("Kolom %(column)s: kode wilayah tanpa titik (Excel membuangnya, mis. "
-                                           "«%(written)s»): ditulis ulang dengan titik («%(code)s») agar tertaut ke "
-                                           "%(table)s."), {"column": name, "written": example[0], "code": example[1],
-                                                          "table": spec["referenceCodeList"]}, column=name))
+            notes += linked_notes
         fields.append(spec)
     if missing:
         notes.append(Note(file, N_("Sel berisi %(marks)s dibaca sebagai kosong (missingValues)."),
@@ -116,7 +106,24 @@ def clean_file(path: Path, references: list[ReferenceTable], header_row: int | N
     changed = (raw.encoding not in ("utf-8", "utf-8-sig") or bool(table.titles or table.footnotes) or
                no_header or bool(renamed) or stripped or rewritten or total is not None or
                len(raw.rows) != len(rows) + 1 or any(len(r) != width for r in raw.rows))
-    return CleanTable(fields, rows, raw.delimiter, keys, foreign_keys, sorted(missing | {""}), table, changed, notes)
+    return CleanTable(fields, rows, raw.delimiter, keys, foreign_keys, sorted(empty), table, changed, notes)
+
+
+def linked_column(spec: dict, cells: list[str], link: Link, file: str) -> tuple[dict, list[str], list[Note]]:
+    """A column of region codes: text referring to the reference table, its cells trimmed (a code is
+    matched as its trimmed text) and, where Excel dropped the dots, written with them again."""
+    name = spec["name"]
+    spec = {k: v for k, v in spec.items() if k not in ("decimalChar", "groupChar", "bareNumber")}
+    spec.update(type="string", referenceCodeList=f"{link.reference.package}/{link.reference.table}")
+    cells = [link.rewritten.get(cell.strip(), cell.strip()) if link.rewritten else cell.strip() for cell in cells]
+    notes = []
+    if link.rewritten:
+        written, code = next(iter(link.rewritten.items()))
+        notes.append(Note(file, N_("Kolom %(column)s: kode wilayah tanpa titik (Excel membuangnya, mis. "
+                                   "«%(written)s»): ditulis ulang dengan titik («%(code)s») agar tertaut ke "
+                                   "%(table)s."), {"column": name, "written": written, "code": code,
+                                                  "table": spec["referenceCodeList"]}, column=name))
+    return spec, cells, notes
 
 
 def listing(items, shown: int = 8) -> str:

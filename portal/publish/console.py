@@ -92,7 +92,10 @@ class ProgressBars:
 
     def package(self, name: str, total_bytes: int) -> None:
         self.rows[name] = 0
-        self.tasks[name] = self.progress.add_task(name, total=max(total_bytes, 1), rows="")
+        if name in self.tasks:  # read again (the release is rebuilt when describing a package failed)
+            self.progress.reset(self.tasks[name], total=max(total_bytes, 1), rows="")
+        else:
+            self.tasks[name] = self.progress.add_task(name, total=max(total_bytes, 1), rows="")
 
     def read(self, name: str, data_bytes: int, rows: int) -> None:
         task = self.tasks[name]
