@@ -265,3 +265,10 @@ def test_placeholders_paths():
     d = {"title": "Judul", "x": [{"y": "ISI: isi"}], "resources": [{"schema": {"fields": [{}, {"title": " ISI"}]}}],
          "n": 3, "sample": True}
     assert placeholders(d) == [("x[0].y", "ISI: isi"), ("resources[0].schema.fields[1].title", " ISI")]
+
+
+def test_recommended_placeholders_may_be_filled_or_deleted(tmp_path, datasets):
+    scaffold("baru", [write_csv(tmp_path / "in", "baru.csv", PENGADUAN)], datasets)
+    said = {i.field: i.template for i in portal_issues(datasets)["baru"] if i.code == "portal-placeholder"}
+    assert "hapus properti anjuran" in said["title_en"] and "hapus properti anjuran" in said["temporal.start"]
+    assert "hapus" not in said["title"]  # required: only filling it in will do

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from ..messages import issue, text
-from ..profile import ACCESS_LABELS, FREQUENCY_LABELS, N_, PUBLISHABLE_ACCESS
+from ..profile import ACCESS_LABELS, FREQUENCY_LABELS, N_, PUBLISHABLE_ACCESS, RECOMMENDED
 from ..scaffold import PLACEHOLDER_PREFIX
 from .metadata import PortalMetadata
 from .report import Issue
@@ -73,6 +73,11 @@ def root(path: str | None) -> str:
 
 
 def placeholder_issue(file: str, path: str, value: str) -> Issue:
+    if root(path) in RECOMMENDED:  # optional: filled, or left out on purpose (the quality score says so)
+        return issue(file, "portal-placeholder", N_("%(property)s masih berisi teks pengganti dari `portal new`: "
+                                                    "%(value)s. Isi, atau hapus properti anjuran %(key)s bila tidak "
+                                                    "berlaku (tanpanya skor kualitas lebih rendah)."),
+                     field=path, property=path, value=shown(value), key=root(path))
     return issue(file, "portal-placeholder", N_("%(property)s masih berisi teks pengganti dari `portal new`: "
                                                 "%(value)s. Ganti dengan isi sebenarnya."),
                  field=path, property=path, value=shown(value))
