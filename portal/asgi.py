@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from urllib.parse import parse_qsl
 
 from a2wsgi import WSGIMiddleware
 
@@ -42,6 +43,8 @@ class PortalApplication:
         if scope["type"] == "http" and has_line_breaks(scope) and not path.startswith(SQL_PREFIX):
             return await plain_response(send, 400, b"Bad request: line breaks in the URL")
         if scope["type"] == "http" and (path == SQL_PREFIX or path.startswith(SQL_PREFIX + "/")):
+            if scope.get("method", "GET") not in SQL_METHODS:  # Datasette answers PROPFIND & co. with a 500
+                return await plain_response(send, 405, b"Method not allowed", [(b"allow", b", ".join(SQL_METHODS_BYTES))])
             release = self.store.current()
             if release is not None:
                 datasette_app = await self.sql.app_for(release)
@@ -182,8 +185,23 @@ class AdHocSqlGate:
             del self.running[client]
 
 
+SQL_METHODS = ("GET", "HEAD", "POST", "OPTIONS")  # OPTIONS: CORS preflight; POST: long SQL as a form
+SQL_METHODS_BYTES = tuple(method.encode() for method in SQL_METHODS)
+# Parameters with which a caller makes Datasette run SQL of its choosing or a costly plan: arbitrary SQL,
+# where-clauses, full-text search, facets, sorts, joins through another table, streaming every row.
+COSTLY_PARAMETERS = ("sql", "_where", "_search", "_facet", "_sort", "_through", "_stream")
+
+
 def is_adhoc_sql(scope: dict) -> bool:
-    return b"sql=" in scope.get("query_string", b"") or scope.get("method") == "POST"
+    """Whether the request may cost a whole SQL time limit, judged on the parameters as Datasette decodes
+    them (so %73ql= is sql=), not on how they are spelt; any method but GET and HEAD counts too."""
+    if scope.get("method", "GET") not in ("GET", "HEAD"):
+        return True
+    query = scope.get("query_string", b"").decode("latin-1")
+    for name, value in parse_qsl(query, keep_blank_values=True):
+        if name.strip().startswith(COSTLY_PARAMETERS) or (name.strip() == "_size" and value.strip() == "max"):
+            return True
+    return False
 
 
 def has_line_breaks(scope: dict) -> bool:
@@ -192,9 +210,10 @@ def has_line_breaks(scope: dict) -> bool:
     return any(marker in raw.lower() for marker in (b"%0d", b"%0a", b"\r", b"\n"))
 
 
-async def plain_response(send, status: int, body: bytes) -> None:
+async def plain_response(send, status: int, body: bytes, headers: list[tuple[bytes, bytes]] = ()) -> None:
     await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode())]})
+                "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode()),
+                            *headers]})
     await send({"type": "http.response.body", "body": body})
 
 

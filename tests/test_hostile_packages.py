@@ -480,7 +480,8 @@ def test_html_in_descriptions_is_published_as_plain_text(world):
     assert "<script>alert" not in html and "<img src=x" not in html
 
 
-FORMULAS = 'kode,nilai,keterangan\na,1,"=HYPERLINK(""http://x"",""klik"")"\nb,2,@SUM(A1)\nc,3,+cmd\nd,4,-5\ne,5,+62 341 123\n'
+FORMULAS = ('kode,nilai,keterangan\na,1,"=HYPERLINK(""http://x"",""klik"")"\nb,2,@SUM(A1)\nc,3,+cmd\nd,4,-5\n'
+            'e,5,+62 341 123\nf,6, =1+1\n')  # spreadsheets skip the space before a formula
 
 
 def test_formula_looking_cells_are_flagged_and_neutralised_in_excel_downloads(world):
@@ -493,10 +494,10 @@ def test_formula_looking_cells_are_flagged_and_neutralised_in_excel_downloads(wo
     flagged = json.loads(result.output)["datasets"][NAME]
     assert flagged["valid"] and {(i["code"], i["row"], i["field"]) for i in flagged["issues"]} == {
         ("portal-formula-cell", 2, "keterangan"), ("portal-formula-cell", 3, "keterangan"),
-        ("portal-formula-cell", 4, "keterangan")}
+        ("portal-formula-cell", 4, "keterangan"), ("portal-formula-cell", 7, "keterangan")}
     report, client = published(world, check_ok=False)
     assert {(i.code, i.row) for i in report.outcome(NAME).issues} == {
-        ("portal-formula-cell", 2), ("portal-formula-cell", 3), ("portal-formula-cell", 4)}
+        ("portal-formula-cell", 2), ("portal-formula-cell", 3), ("portal-formula-cell", 4), ("portal-formula-cell", 7)}
     assert "portal-formula-cell" in rendered(report)
     catalog = json.loads((live(build) / "catalog.json").read_text())
     assert next(d for d in catalog["datasets"] if d["name"] == NAME)["validation"]["passed"] is True
@@ -504,10 +505,10 @@ def test_formula_looking_cells_are_flagged_and_neutralised_in_excel_downloads(wo
     assert client.get(f"/download/{NAME}/jahat_data.csv").data == FORMULAS.encode()  # canonical: unchanged
     excel = client.get(f"/download/{NAME}/jahat_data.excel.csv").data.decode("utf-8-sig").splitlines()
     assert excel[1:] == ['a,1,"\'=HYPERLINK(""http://x"",""klik"")"', "b,2,'@SUM(A1)", "c,3,'+cmd", "d,4,-5",
-                         "e,5,+62 341 123"]
+                         "e,5,+62 341 123", "f,6,' =1+1"]
     book = openpyxl.load_workbook(io.BytesIO(client.get(f"/download/{NAME}/jahat_data.xlsx").data))
     cells = [row[2] for row in book["data"].iter_rows(min_row=2, values_only=True)]
-    assert cells == ["'=HYPERLINK(\"http://x\",\"klik\")", "'@SUM(A1)", "'+cmd", "-5", "+62 341 123"]
+    assert cells == ["'=HYPERLINK(\"http://x\",\"klik\")", "'@SUM(A1)", "'+cmd", "-5", "+62 341 123", "' =1+1"]
     assert all(cell.data_type != "f" for row in book["data"].iter_rows() for cell in row)
 
 

@@ -92,3 +92,32 @@ def test_three_attackers_do_not_starve_table_pages(application):
     # Three attackers hold the three ad-hoc slots (each stopped by the time limit: 400);
     # the fourth attacker and the repeated query are turned away at once (429).
     assert statuses == [400, 400, 400, 429, 429]
+
+
+@pytest.mark.parametrize("query", [
+    "%73ql=select+1", "s%71l=select+1", "sql%3D=x&sql=select+1", "_where=1%3D1", "%5Fwhere=1%3D1", "_search=klojen",
+    "_facet=nama", "_facet_array=nama", "_sort=nama", "_sort_desc=nama", "_through=x", "_stream=on", "_size=max",
+])
+def test_every_spelling_of_costly_sql_goes_through_the_gate(published_build, query):
+    """Datasette decodes the parameters: the gate judges them decoded, and on every parameter that makes
+    Datasette run SQL of the caller's choosing or a costly plan. With no ad-hoc slot free they are refused."""
+    gated = PortalApplication(create_app({"BUILD_DIR": str(published_build), "ADHOC_SQL_TOTAL": 0}))
+
+    async def ask():
+        async with client_for(gated) as client:
+            refused = await client.get(f"/sql/portal/kelurahan_mini.json?{query}")
+            plain = await client.get("/sql/portal/kelurahan_mini.json?_shape=array")
+            return refused.status_code, plain.status_code
+
+    assert run(ask()) == (429, 200)
+
+
+@pytest.mark.parametrize("method", ["PROPFIND", "DELETE", "PUT", "PATCH", "TRACE", "FOO"])
+def test_other_methods_under_sql_are_405(application, method):
+    async def ask():
+        async with client_for(application) as client:
+            return await client.request(method, "/sql/portal/kelurahan_mini.json")
+
+    response = run(ask())
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, HEAD, POST, OPTIONS"

@@ -77,9 +77,14 @@ NUMBER_LIKE = re.compile(r"[+-]?\s*[\d(][\d\s.,()/-]*(?:[eE][+-]?\d+)?")
 SIGNS_ONLY = re.compile(r"[-+\s]*")
 
 
+LEADING_SPACE = " \u00a0"  # spreadsheets skip these before a formula: " =1+1" is still one
+
+
 def looks_like_formula(value: object) -> bool:
-    return (isinstance(value, str) and value.startswith(FORMULA_START)
-            and not NUMBER_LIKE.fullmatch(value) and not SIGNS_ONLY.fullmatch(value))
+    if not isinstance(value, str):
+        return False
+    value = value.lstrip(LEADING_SPACE)
+    return value.startswith(FORMULA_START) and not NUMBER_LIKE.fullmatch(value) and not SIGNS_ONLY.fullmatch(value)
 
 
 def neutralise_formula(value):

@@ -136,7 +136,7 @@ def extremes(conn: sqlite3.Connection, table: str, columns: list[Column]) -> tup
         free_text = c.stored_type == "text" and c.field.get("type", "string") not in ("date", "datetime", "time")
         parts += [f"count(*) - count({q})", f"min({q})", f"max({q})",
                   f"max(length(CAST({q} AS BLOB)))" if free_text else "NULL",
-                  f"sum(unicode({q}) IN ({FORMULA_START_CODES}))" if free_text else "0"]
+                  f"sum(unicode(ltrim({q}, ' ' || char(160))) IN ({FORMULA_START_CODES}))" if free_text else "0"]
     blank = joined([f"{quoted(c.name)} IS NULL" for c in columns], "AND")
     row = select_row(conn, ["count(*)", f"sum({blank})", *parts], quoted(table))
     width = 5
