@@ -23,9 +23,10 @@ from .publish.json_report import check_json, publish_json
 from .publish.progress import watched_by
 from .publish.discover import discover
 from .publish.metadata import load_metadata
-from .publish.release import PublishLocked
+from .publish.release import PublishLocked, roll_back
 from .publish.validate import validate
 from .scaffold import ScaffoldError, new_package, placeholders
+from .releases import release_ids
 from .store import ReleaseStore
 from .urls import parse_base_url
 
@@ -188,6 +189,10 @@ def serve(build_dir: Path, datasets_dir: Path, metadata_dir: Path, host: str, po
 
     _ = translator(language_of())
     if ReleaseStore(build_dir).current() is None:
+        if release_ids(build_dir):  # an operator's releases are never replaced behind their back
+            raise click.ClickException(_("%(build)s berisi rilis, tetapi tidak ada yang dapat disajikan (rusak atau "
+                                         "dari versi lain): jalankan portal rollback RELEASE atau portal publish.",
+                                         build=str(build_dir)))
         click.echo(_("Tidak ada rilis yang dapat disajikan versi ini di %(build)s: %(datasets)s diterbitkan dulu.",
                      build=str(build_dir), datasets=str(datasets_dir)), err=True)
         report = run_publish(datasets_dir, metadata_dir, build_dir)
@@ -223,6 +228,21 @@ def refuse_port_in_use(host: str, port: int) -> None:
             raise click.ClickException(_("port %(port)s di %(host)s sudah dipakai: %(reason)s. Hentikan server lain "
                                          "itu atau pilih --port lain.", port=str(port), host=host,
                                          reason=error.strerror)) from None
+
+
+@cli.command(help=N_("Tayangkan lagi rilis yang disimpan (bawaan: rilis sebelum yang sedang tayang), setelah "
+                     "semua berkasnya diperiksa."))
+@click.argument("release_id", metavar="[RELEASE]", required=False)
+@build_option
+@language_option
+def rollback(release_id: str | None, build_dir: Path, language: str):
+    _ = translator(language)
+    try:
+        chosen = roll_back(build_dir, release_id)
+    except (ValueError, PublishLocked) as error:
+        raise click.ClickException(_("rollback gagal: %(error)s. Yang sedang tayang tetap tayang.",
+                                     error=str(error))) from None
+    click.echo(_("Rilis %(id)s tayang lagi; server yang berjalan memakainya mulai permintaan berikutnya.", id=chosen))
 
 
 @cli.command("generate-samples",

@@ -117,8 +117,8 @@ class DatasettePool:
                 ds = build_datasette(release, self.settings)
                 await ds.invoke_startup()
                 self._instances[release.id] = (ds, ds.app())
-                for stale in sorted(self._instances)[:-KEPT_INSTANCES]:
-                    close(self._instances.pop(stale)[0])
+                while len(self._instances) > KEPT_INSTANCES:  # the longest running goes, never the new one
+                    close(self._instances.pop(next(iter(self._instances)))[0])
             return self._instances[release.id][1]
 
 

@@ -46,12 +46,14 @@ class ReleaseStore:
         self._cache: dict[str, Release] = {}
         self._refused: dict[str, str] = {}  # release id -> why it is not served
         self._serving: dict[str, str | None] = {}  # live release id -> id actually served
+        self._verified: set[str] = set()  # checked once: reopened after eviction without hashing again
         self._lock = threading.Lock()
 
     def current(self) -> Release | None:
         """The release to serve, or None when there is none this version of the portal can read
         (never published, published by an older version, or damaged beyond fallback)."""
-        live = current_release_id(self.build_dir)
+        # Without a `current` link (removed by hand, say) the newest good release is served.
+        live = current_release_id(self.build_dir) or next(iter(reversed(release_ids(self.build_dir))), None)
         if live is None:
             return None
         with self._lock:
@@ -62,7 +64,7 @@ class ReleaseStore:
                 if chosen is not None and chosen.id != live:
                     log.error("release %s refused (%s); serving %s instead", live, self._refused.get(live), chosen.id)
             served = self._serving[live]
-            return self._cache.get(served) if served else None
+            return self._open(served) if served else None
 
     def health(self) -> dict:
         release = self.current()
@@ -82,7 +84,7 @@ class ReleaseStore:
         path = releases_dir(self.build_dir) / release_id
         try:
             catalog = Catalog.load(path / "catalog.json")
-            problems = check_release(path) if self.verify else []
+            problems = check_release(path) if self.verify and release_id not in self._verified else []
         except (CatalogVersionError, FileNotFoundError, ValueError, OSError) as error:
             problems = [str(error)]
         if problems:
@@ -90,7 +92,8 @@ class ReleaseStore:
             log.error("release %s is not served: %s", release_id, self._refused[release_id])
             return None
         release = Release(release_id, path, catalog)
+        self._verified.add(release_id)
         self._cache[release_id] = release
-        for stale in sorted(self._cache)[:-CACHED_RELEASES]:
-            del self._cache[stale]
+        while len(self._cache) > CACHED_RELEASES:  # the longest cached goes: never the one just opened,
+            del self._cache[next(iter(self._cache))]  # which may be an old one rolled back to
         return release

@@ -18,7 +18,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..catalog import FileInfo
-from ..releases import CURRENT, OBJECTS, RELEASES, STAGING_PREFIX, current_link, object_path, release_ids, releases_dir
+from ..releases import (CURRENT, OBJECTS, RELEASES, STAGING_PREFIX, current_link, current_release_id, object_path,
+                        release_ids, releases_dir)
 from ..messages import issue
 from ..profile import N_
 from .report import Issue
@@ -228,12 +229,38 @@ def activate(build_dir: Path, staging: Path, release_id: str) -> Path:
     """Move the staged release into place, then switch ``current`` to it in one rename."""
     final = releases_dir(build_dir) / release_id
     os.rename(staging, final)
+    point_current(build_dir, release_id)
+    return final
+
+
+def point_current(build_dir: Path, release_id: str) -> None:
+    """Switch ``current`` to a release in one rename: readers see the old link or the new one."""
     temporary_link = Path(build_dir) / f".{CURRENT}-{release_id}"
     if temporary_link.is_symlink():
         temporary_link.unlink()
     os.symlink(f"{RELEASES}/{release_id}", temporary_link)
     os.replace(temporary_link, current_link(build_dir))
-    return final
+
+
+def roll_back(build_dir: Path, release_id: str | None = None) -> str:
+    """Serve a kept release again: ``release_id``, or the newest one older than the live release. It is
+    checked in full first (every file's sha256, the database); raises ValueError saying why not."""
+    kept = release_ids(build_dir)
+    live = current_release_id(build_dir)
+    if release_id is None:
+        older = [rid for rid in kept if live is None or rid < live]
+        if not older:
+            raise ValueError(f"no kept release older than {live} in {build_dir}")
+        release_id = older[-1]
+    if release_id not in kept:
+        raise ValueError(f"release {release_id!r} is not kept in {build_dir}; kept: {', '.join(kept) or 'none'}")
+    problems = check_release(releases_dir(build_dir) / release_id)
+    if problems:
+        raise ValueError(f"release {release_id} is damaged: " + "; ".join(str(getattr(p, "message", p))
+                                                                        for p in problems)[:500])
+    with publish_lock(build_dir):  # not while a publish is switching
+        point_current(build_dir, release_id)
+    return release_id
 
 
 def prune(build_dir: Path, keep_objects: set[str], keep: int = KEEP_RELEASES) -> list[str]:
