@@ -40,7 +40,7 @@ class PortalApplication:
         path = scope.get("path", "")
         # Compression sees the final body (after Datasette's CSP hashing), the headers are added after it.
         send = with_compression(with_security_headers(send, scope), scope)
-        if scope["type"] == "http" and has_line_breaks(scope) and not path.startswith(SQL_PREFIX):
+        if scope["type"] == "http" and has_line_breaks(scope, query=not path.startswith(SQL_PREFIX)):
             return await plain_response(send, 400, b"Bad request: line breaks in the URL")
         if scope["type"] == "http" and (path == SQL_PREFIX or path.startswith(SQL_PREFIX + "/")):
             if scope.get("method", "GET") not in SQL_METHODS:  # Datasette answers PROPFIND & co. with a 500
@@ -204,9 +204,11 @@ def is_adhoc_sql(scope: dict) -> bool:
     return False
 
 
-def has_line_breaks(scope: dict) -> bool:
-    """CR or LF in the path or a parameter (header injection attempts). SQL under /sql/ may span lines."""
-    raw = scope.get("raw_path", b"") + b"?" + scope.get("query_string", b"")
+def has_line_breaks(scope: dict, query: bool = True) -> bool:
+    """CR or LF in the path, or with ``query`` in a parameter (header injection attempts). SQL under
+    /sql/ may span lines, so there only the path (database and table names) is checked."""
+    raw = (scope.get("raw_path") or scope.get("path", "").encode()) + (
+        b"?" + scope.get("query_string", b"") if query else b"")
     return any(marker in raw.lower() for marker in (b"%0d", b"%0a", b"\r", b"\n"))
 
 

@@ -16,6 +16,7 @@ import datasette.handle_exception
 import sqlite3
 
 from datasette import hookimpl
+from datasette.utils.asgi import Response
 from datasette.plugins import pm
 from jinja2 import FileSystemLoader
 
@@ -62,6 +63,22 @@ def prepare_connection(conn):
     for limit, value in SQLITE_LIMITS.items():
         conn.setlimit(limit, value)
     conn.set_authorizer(authorize)
+
+
+# Datasette answers these mistakes in a request's own parameters with a 500 (and logs a traceback):
+# they are the caller's, so a 400.
+CALLER_ERRORS = ("Cannot sort table by", "Invalid _through", "Cannot use _sort and _sort_desc", "string or blob too big")
+
+
+@hookimpl
+def handle_exception(datasette, request, exception):
+    message = str(exception)
+    caller = any(message.startswith(text) or text in message for text in CALLER_ERRORS) or (
+        isinstance(exception, ValueError) and "_through" in request.args)  # _through that is not JSON
+    if not caller:
+        return None
+    body = {"ok": False, "error": message[:300], "status": 400, "title": "Invalid request"}
+    return Response.json(body, status=400)
 
 
 if not pm.has_plugin("portal-sql-limits"):

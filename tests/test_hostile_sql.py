@@ -121,3 +121,21 @@ def test_other_methods_under_sql_are_405(application, method):
     response = run(ask())
     assert response.status_code == 405
     assert response.headers["allow"] == "GET, HEAD, POST, OPTIONS"
+
+
+@pytest.mark.parametrize("path, status", [
+    ("/sql/portal/kelurahan_mini.json?_sort=nope", 400), ("/sql/portal/kelurahan_mini.json?_sort_desc=nope", 400),
+    ("/sql/portal/kelurahan_mini.json?_through=nope", 400),
+    ('/sql/portal/kelurahan_mini.json?_through={"table":"x","column":"y","value":"1"}', 400),
+    ("/sql/portal/kelurahan%0Amini.json", 400), ("/sql/port%0Dal.json", 400),
+    ("/sql/portal/kelurahan%0D%0ASet-Cookie:x=1", 400),
+    ("/sql/portal.json?sql=select+1%0A+as+x", 200),  # SQL may span lines
+])
+def test_mistakes_in_the_request_are_400_not_500(application, path, status):
+    async def ask():
+        async with client_for(application) as client:
+            return await client.get(path)
+
+    response = run(ask())
+    assert response.status_code == status, response.text[:200]
+    assert "set-cookie" not in response.headers
