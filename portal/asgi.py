@@ -16,6 +16,7 @@ from a2wsgi import WSGIMiddleware
 
 from .app import create_app
 from .compression import with_compression
+from .request_body import TOO_LARGE, TOO_SLOW, declared_length, has_body, read_body, replaying
 from .sql import DatasettePool
 from .urls import SQL_PREFIX, TrustedProxies, canonical_scope, parse_base_url
 
@@ -29,6 +30,7 @@ class PortalApplication:
         self.adhoc = AdHocSqlGate(flask_app.config["ADHOC_SQL_PER_CLIENT"], flask_app.config["ADHOC_SQL_TOTAL"])
         self.base_url = parse_base_url(flask_app.config["BASE_URL"])
         self.proxies = TrustedProxies(flask_app.config["TRUSTED_PROXIES"])
+        self.max_body, self.body_seconds = flask_app.config["MAX_REQUEST_BYTES"], flask_app.config["REQUEST_BODY_SECONDS"]
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "lifespan":
@@ -42,6 +44,13 @@ class PortalApplication:
         send = with_compression(with_security_headers(send, scope), scope)
         if scope["type"] == "http" and has_line_breaks(scope, query=not path.startswith(SQL_PREFIX)):
             return await plain_response(send, 400, b"Bad request: line breaks in the URL")
+        if scope["type"] == "http" and has_body(scope):
+            if (declared_length(scope) or 0) > self.max_body:
+                return await plain_response(send, TOO_LARGE, b"Request body too large")
+            body, refused = await read_body(receive, self.max_body, self.body_seconds)
+            if body is None:
+                return await plain_response(send, refused, BODY_ERRORS[refused]) if refused else None
+            receive = replaying(body, receive)
         if scope["type"] == "http" and (path == SQL_PREFIX or path.startswith(SQL_PREFIX + "/")):
             if scope.get("method", "GET") not in SQL_METHODS:  # Datasette answers PROPFIND & co. with a 500
                 return await plain_response(send, 405, b"Method not allowed", [(b"allow", b", ".join(SQL_METHODS_BYTES))])
@@ -185,6 +194,7 @@ class AdHocSqlGate:
             del self.running[client]
 
 
+BODY_ERRORS = {TOO_LARGE: b"Request body too large", TOO_SLOW: b"Request body not sent in time"}
 SQL_METHODS = ("GET", "HEAD", "POST", "OPTIONS")  # OPTIONS: CORS preflight; POST: long SQL as a form
 SQL_METHODS_BYTES = tuple(method.encode() for method in SQL_METHODS)
 # Parameters with which a caller makes Datasette run SQL of its choosing or a costly plan: arbitrary SQL,

@@ -33,6 +33,8 @@ SETTINGS = [
     Setting("SQL_THREADS", 6, "Datasette: threads running SQL in each worker process."),
     Setting("ADHOC_SQL_PER_CLIENT", 1, "Arbitrary SQL queries (?sql=) one client may run at once."),
     Setting("ADHOC_SQL_TOTAL", 3, "Arbitrary SQL queries a worker runs at once (fewer than SQL_THREADS)."),
+    Setting("MAX_REQUEST_BYTES", 1_000_000, "Largest request body (a POSTed SQL query, a CKAN API call); more gets 413."),
+    Setting("REQUEST_BODY_SECONDS", 10, "Time a client has to send its whole request body; slower gets 408."),
     Setting("FACET_TIME_LIMIT_MS", 200, "Datasette: longest time computing one facet may take."),
     Setting("MAX_CSV_MB", 100, "Datasette: largest streamed CSV export, in megabytes (0 = no limit)."),
     Setting("VERIFY_RELEASES", True, "Check every file of a release against its manifest (and SQLite's quick_check) "
