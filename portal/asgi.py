@@ -16,6 +16,7 @@ from a2wsgi import WSGIMiddleware
 
 from .app import create_app
 from .compression import with_compression
+from .file_offload import OFFLOAD_SCOPE_KEY, FileOffload
 from .request_body import TOO_LARGE, TOO_SLOW, declared_length, has_body, read_body, replaying
 from .sql import DatasettePool
 from .urls import SQL_PREFIX, TrustedProxies, canonical_scope, parse_base_url
@@ -67,7 +68,10 @@ class PortalApplication:
                     return await datasette_app(strip_prefix(scope), receive, send)
                 finally:
                     self.adhoc.leave(client)
-        return await self.pages(scope, as_coroutine(receive), send)
+        offload = FileOffload(send)
+        await self.pages(dict(scope, **{OFFLOAD_SCOPE_KEY: True}) if scope["type"] == "http" else scope,
+                         as_coroutine(receive), offload.send)
+        await offload.finish()  # a download's bytes, once the page thread is free
 
     async def lifespan(self, receive, send):
         while True:

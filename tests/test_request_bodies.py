@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import shutil
 import socket
 import time
 
@@ -94,4 +95,41 @@ def test_trickling_bodies_do_not_starve_the_pages(published_build):
             assert max(timings) < 1.0, timings
         finally:
             for conn in trickling:
+                conn.close()
+
+
+def test_clients_that_never_read_a_large_download_do_not_starve_the_pages(tmp_path):
+    """24 connections asking for a 6 MB download and never reading it, against a real `portal serve`."""
+    from portal.publish import publish
+
+    from .conftest import FIXTURE_DATASETS, ROOT
+    from .test_declared_encodings import package
+
+    datasets = tmp_path / "datasets"
+    shutil.copytree(FIXTURE_DATASETS / "wilayah-mini", datasets / "wilayah-mini")
+    package(datasets, "besar", b"nama\n" + b"".join(b"baris %07d %s\n" % (i, b"x" * 85) for i in range(60_000)), None)
+    report = publish(datasets, ROOT / "metadata", tmp_path / "build")
+    assert report.outcome("besar").status == "published", report.outcome("besar").issues
+    with portal_server(tmp_path / "build") as base:
+        port = int(base.rsplit(":", 1)[1])
+        stuck = []
+        for _ in range(24):
+            conn = socket.socket()
+            conn.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # a reader that does not read
+            conn.connect(("127.0.0.1", port))
+            conn.sendall(b"GET /download/besar/besar.csv HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                         b"Accept-Encoding: identity\r\n\r\n")
+            stuck.append(conn)
+        try:
+            time.sleep(1)
+            timings = []
+            for path in ("/about", "/dataset", "/dataset/besar", "/download/wilayah-mini.zip") * 3:
+                started = time.perf_counter()
+                assert httpx.get(base + path, timeout=5).status_code == 200
+                timings.append(time.perf_counter() - started)
+            assert max(timings) < 1.0, timings
+            whole = httpx.get(base + "/download/besar/besar.csv", headers={"accept-encoding": "identity"}, timeout=30)
+            assert len(whole.content) == int(whole.headers["content-length"]) > 6_000_000
+        finally:
+            for conn in stuck:
                 conn.close()

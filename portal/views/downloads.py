@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import Blueprint, Response, abort, g, send_file
+from flask import Blueprint, Response, abort, g, request, send_file
 
 from ..catalog import DatasetInfo, FileInfo
+from ..file_offload import HEADER, OFFLOAD_SCOPE_KEY, offload_header
 from ..formats import ORIGINAL, split_file_name, table_files
 
 blueprint = Blueprint("downloads", __name__, url_prefix="/download")
@@ -19,11 +20,29 @@ def send_release_file(info: FileInfo | None, download_name: str, mimetype: str, 
     if info is None:
         abort(404)
     path = g.release.stored_object(info.path) if stored else g.release.file(info.path)
-    response = send_file(path, mimetype=mimetype, as_attachment=True,
-                         download_name=download_name, conditional=True, etag=info.sha256)
+    response = offloaded(send_file(path, mimetype=mimetype, as_attachment=True,
+                                   download_name=download_name, conditional=True, etag=info.sha256), path)
     # Lets a script check the bytes it got against the release manifest.
     response.headers["X-Content-SHA256"] = info.sha256
     response.headers["Access-Control-Allow-Origin"] = "*"  # public data: readable from any web page
+    return response
+
+
+def offloaded(response: Response, path) -> Response:
+    """The response without its body, which the event loop sends (portal/file_offload.py) once this
+    thread is free: only for a GET of the whole file or of one range, as Werkzeug worked them out."""
+    if request.method != "GET" or response.status_code not in (200, 206) \
+            or not request.environ.get("asgi.scope", {}).get(OFFLOAD_SCOPE_KEY):
+        return response  # HEAD, 304, or not behind portal/asgi.py (Flask's test client): Flask sends it
+    start, length = 0, response.content_length
+    if response.status_code == 206:
+        if response.content_range is None or response.content_range.start is None:
+            return response
+        start = response.content_range.start
+    response.close()
+    response.response = []
+    response.headers[HEADER] = offload_header(path, start, length)
+    response.content_length = length
     return response
 
 
