@@ -137,12 +137,15 @@ def with_script_hashes(send):
 def with_prefixed_redirects(send):
     """Datasette sees paths without /sql, so its redirects (a trailing slash removed, …) lack the
     prefix: /portal/ redirects to /portal. Put /sql back, which also turns any Location that
-    starts with // (another host) into a path on this one."""
+    starts with // (another host) into a path on this one. Its Transfer-Encoding goes too: framing
+    is the server's, and beside a Content-Length (the database download) it made clients hang."""
 
     async def send_fixed(message):
         if message["type"] == "http.response.start":
             headers = []
             for name, value in message.get("headers", []):
+                if name.lower() == b"transfer-encoding":
+                    continue
                 if name.lower() == b"location" and value.startswith(b"/") and not value.startswith(SQL_PREFIX.encode() + b"/"):
                     value = SQL_PREFIX.encode() + value
                 headers.append((name, value))

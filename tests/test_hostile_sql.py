@@ -139,3 +139,15 @@ def test_mistakes_in_the_request_are_400_not_500(application, path, status):
     response = run(ask())
     assert response.status_code == status, response.text[:200]
     assert "set-cookie" not in response.headers
+
+
+def test_the_database_download_has_one_framing(application):
+    """Datasette sends Transfer-Encoding: chunked beside Content-Length for the .db download, which made
+    real clients hang on granian: only the length is sent."""
+    async def ask():
+        async with client_for(application) as client:
+            return await client.get("/sql/portal.db")
+
+    response = run(ask())
+    assert response.status_code == 200 and "transfer-encoding" not in response.headers
+    assert len(response.content) == int(response.headers["content-length"]) > 0
