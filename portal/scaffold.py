@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 import shutil
-import unicodedata
 from pathlib import Path
 
 from .intake.clean import CleanTable, clean_file
 from .intake.codes import REFERENCE_PACKAGE, read_reference_codes
+from .intake.names import safe_name
 from .intake.notes import Note
 from .intake.text import IntakeError
 from .publish.descriptor import PACKAGE_NAME
@@ -114,16 +113,8 @@ def write_table(source: Path, table: CleanTable, path: Path) -> None:
 
 
 def resource_name(file: Path) -> str:
-    """The file stem as a lower-case SQL identifier: accents dropped, other characters become '_',
-    't_' before a leading digit."""
-    stem = unicodedata.normalize("NFKD", Path(file).stem).encode("ascii", "ignore").decode("ascii")
-    name = re.sub(r"[^a-z0-9_]", "_", stem.lower())
-    name = re.sub(r"_+", "_", name).strip("_")
-    if not name:
-        name = "tabel"
-    if not name[0].isalpha():
-        name = "t_" + name
-    return name[:63].rstrip("_")
+    """The file stem as a lower-case SQL identifier, as column names are made; 't_' before a leading digit."""
+    return safe_name(Path(file).stem, digit_prefix="t_", years=False) or "tabel"
 
 
 def placeholders(descriptor: dict) -> list[tuple[str, str]]:

@@ -10,17 +10,18 @@ MAX_NAME = 63
 WORDS = (("%", " persen "), ("&", " dan "), ("+", " plus "), ("#", " nomor "))
 
 
-def safe_name(text: str) -> str:
-    """A lower-case SQL identifier: accents and symbols spelled out or dropped, words joined by '_'."""
+def safe_name(text: str, digit_prefix: str = "k_", years: bool = True) -> str:
+    """A lower-case SQL identifier: accents and symbols spelled out or dropped, words joined by '_';
+    ``digit_prefix`` before a leading digit, and with ``years`` a bare year becomes tahun_YYYY."""
     text = unicodedata.normalize("NFKD", text.strip())  # ² -> 2, é -> e + accent
     for symbol, word in WORDS:
         text = text.replace(symbol, word)
     text = text.encode("ascii", "ignore").decode("ascii").lower()
     name = re.sub(r"[^a-z0-9]+", "_", text).strip("_")
-    if re.fullmatch(r"(19|20)\d\d", name):
+    if years and re.fullmatch(r"(19|20)\d\d", name):
         name = f"tahun_{name}"
     elif name and not name[0].isalpha():
-        name = f"k_{name}"
+        name = f"{digit_prefix}{name}"
     return name[:MAX_NAME].rstrip("_")
 
 
