@@ -17,10 +17,8 @@ after warm-up requests, and peak/idle. Flat = growth small and unrelated to the 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -30,6 +28,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 from generate_large import generate  # noqa: E402
+from tests.process_memory import Sampler, server_root  # noqa: E402
 from tests.servers import portal_server  # noqa: E402
 
 from portal.catalog import Catalog  # noqa: E402
@@ -37,85 +36,6 @@ from portal.publish import publish  # noqa: E402
 
 MB = 1024 * 1024
 CHUNK = 64 * 1024
-
-
-def proc_children(pid: int) -> list[int]:
-    children = []
-    for task in Path(f"/proc/{pid}/task").glob("*/children"):
-        try:
-            children += [int(c) for c in task.read_text().split()]
-        except OSError:
-            pass
-    return children
-
-
-def descendants(pid: int) -> list[int]:
-    found, todo = [], [pid]
-    while todo:
-        for child in proc_children(todo.pop()):
-            found.append(child)
-            todo.append(child)
-    return found
-
-
-def memory_kb(pid: int) -> tuple[int, int]:
-    """VmRSS and RssAnon of one process in kB (0, 0 once it has gone)."""
-    rss = anon = 0
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                rss = int(line.split()[1])
-            elif line.startswith("RssAnon:"):
-                anon = int(line.split()[1])
-    except OSError:
-        pass
-    return rss, anon
-
-
-def server_root() -> int:
-    """The `portal serve` process this script started (its only child running `portal serve`)."""
-    for child in proc_children(os.getpid()):
-        try:
-            cmdline = Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if b"portal" in cmdline and b"serve" in cmdline:
-            return child
-    raise RuntimeError("portal serve process not found among this process's children")
-
-
-class Sampler(threading.Thread):
-    """Total RSS (and anonymous RSS) of a process tree every ``interval`` seconds."""
-
-    def __init__(self, root: int, interval: float = 0.05):
-        super().__init__(daemon=True)
-        self.root, self.interval = root, interval
-        self.samples: list[tuple[float, int, int]] = []  # (monotonic time, rss kB, anon kB)
-        self.processes: set[int] = set()
-        self.stopped = threading.Event()
-
-    def run(self) -> None:
-        while not self.stopped.is_set():
-            pids = [self.root] + descendants(self.root)
-            self.processes.update(pids)
-            rss = anon = 0
-            for pid in pids:
-                r, a = memory_kb(pid)
-                rss, anon = rss + r, anon + a
-            self.samples.append((time.monotonic(), rss, anon))
-            self.stopped.wait(self.interval)
-
-    def between(self, start: float, end: float) -> list[tuple[float, int, int]]:
-        return [s for s in self.samples if start <= s[0] <= end]
-
-    def settle(self, seconds: float) -> tuple[float, float]:
-        """Median RSS and anonymous RSS (MB) over the next ``seconds``."""
-        start = time.monotonic()
-        time.sleep(seconds)
-        window = self.between(start, time.monotonic())
-        rss = sorted(s[1] for s in window)[len(window) // 2]
-        anon = sorted(s[2] for s in window)[len(window) // 2]
-        return rss / 1024, anon / 1024
 
 
 def download(base: str, path: str, pause: float = 0) -> tuple[int, int, int | None, str, int]:

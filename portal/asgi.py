@@ -207,6 +207,7 @@ SQL_METHODS_BYTES = tuple(method.encode() for method in SQL_METHODS)
 # Parameters with which a caller makes Datasette run SQL of its choosing or a costly plan: arbitrary SQL,
 # where-clauses, full-text search, facets, sorts, joins through another table, streaming every row.
 COSTLY_PARAMETERS = ("sql", "_where", "_search", "_facet", "_sort", "_through", "_stream")
+LARGEST_CHEAP_PAGE = 100  # rows; _size=max is Datasette's MAX_RETURNED_ROWS, and so is _size=1000
 
 
 def is_adhoc_sql(scope: dict) -> bool:
@@ -216,9 +217,14 @@ def is_adhoc_sql(scope: dict) -> bool:
         return True
     query = scope.get("query_string", b"").decode("latin-1")
     for name, value in parse_qsl(query, keep_blank_values=True):
-        if name.strip().startswith(COSTLY_PARAMETERS) or (name.strip() == "_size" and value.strip() == "max"):
+        if name.strip().startswith(COSTLY_PARAMETERS) or (name.strip() == "_size" and is_large_page(value)):
             return True
     return False
+
+
+def is_large_page(size: str) -> bool:
+    size = size.strip()
+    return size == "max" or (size.isdigit() and int(size) > LARGEST_CHEAP_PAGE)
 
 
 def has_line_breaks(scope: dict, query: bool = True) -> bool:

@@ -184,9 +184,6 @@ def check_folders(*folders: Path) -> None:
 @click.option("--workers", default=max(2, min(4, os.cpu_count() or 1)), show_default=True,
               help=N_("Jumlah proses server."))
 def serve(build_dir: Path, datasets_dir: Path, metadata_dir: Path, host: str, port: int, workers: int):
-    from granian import Granian
-    from granian.constants import Interfaces
-
     _ = translator(language_of())
     if ReleaseStore(build_dir).current() is None:
         if release_ids(build_dir):  # an operator's releases are never replaced behind their back
@@ -210,9 +207,18 @@ def serve(build_dir: Path, datasets_dir: Path, metadata_dir: Path, host: str, po
         raise click.UsageError(str(error)) from None
     refuse_port_in_use(host, port)
     # granian rather than uvicorn: uvicorn's multi-worker sockets lose TCP_NODELAY, which
-    # costs each keep-alive request a 40 ms delayed-ACK stall (bench/bench_pages.py).
-    Granian("portal.asgi:app", address=host, port=port, interface=Interfaces.ASGI, workers=workers,
-            respawn_failed_workers=True).serve()
+    # costs each keep-alive request a 40 ms delayed-ACK stall (bench/bench_pages.py). Its own command
+    # replaces this process: started from here, the supervisor and every worker (spawned, so they
+    # re-import the main module) would carry the publishing code, ~50 MB each (bench/bench_attack.py).
+    # glibc gives each of Datasette's SQL threads its own malloc arena, and raises its mmap threshold
+    # after large frees, keeping freed memory: a few large results left a worker 100 MB bigger for good.
+    # Two shared arenas and a fixed threshold return it (bench/bench_attack.py: peak 521 -> 395 MB).
+    for name, value in (("MALLOC_ARENA_MAX", "2"), ("MALLOC_MMAP_THRESHOLD_", "65536"), ("MALLOC_TRIM_THRESHOLD_", "1048576")):
+        os.environ.setdefault(name, value)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(sys.executable, [sys.executable, "-m", "granian", "--interface", "asgi", "--host", host, "--port", str(port),
+                              "--workers", str(workers), "--respawn-failed-workers", "portal.asgi:app"])
 
 
 def refuse_port_in_use(host: str, port: int) -> None:

@@ -30,6 +30,10 @@ SETTINGS = [
             "(client address) and X-Forwarded-Proto are believed; empty = none."),
     Setting("SQL_TIME_LIMIT_MS", 1000, "Datasette: longest time one SQL query may run."),
     Setting("MAX_RETURNED_ROWS", 1000, "Datasette: most rows one query or table page returns."),
+    Setting("MAX_RESULT_MB", 8, "Datasette: most text and blob data one query or page returns, in megabytes; "
+            "more gets 400 (memory stays bounded whatever the SQL)."),
+    Setting("SQL_MEMORY_MB", 64, "SQLite: most memory all queries of one worker process hold together, in megabytes "
+            "(PRAGMA hard_heap_limit); a query needing more gets 400."),
     Setting("SQL_THREADS", 6, "Datasette: threads running SQL in each worker process."),
     Setting("ADHOC_SQL_PER_CLIENT", 1, "Arbitrary SQL queries (?sql=) one client may run at once."),
     Setting("ADHOC_SQL_TOTAL", 3, "Arbitrary SQL queries a worker runs at once (fewer than SQL_THREADS)."),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+import weakref
 from pathlib import Path
 
 from datasette.app import Datasette  # first: importing handle_exception alone breaks plugin registration
@@ -56,18 +57,51 @@ def authorize(action, arg1, arg2, database, trigger):
     return sqlite3.SQLITE_OK
 
 
+PLUGIN_NAME = "portal-sql-limits"
+
+
+class ResultTooLarge(sqlite3.OperationalError):
+    pass
+
+
+class ResultBudget:
+    """Row factory that stops a query once the text and blobs it has returned pass ``limit`` bytes.
+    SQLite caps each value (SQLITE_LIMIT_LENGTH) but not how many a result holds: 1,000 rows of
+    eight 64 kB columns made a 524 MB response and 2 GB of memory, after the time limit had passed."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.spent: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # per cursor: one query each
+
+    def __call__(self, cursor, values):
+        spent = self.spent.get(cursor, 0) + sum(len(value) for value in values if isinstance(value, (str, bytes)))
+        if spent > self.limit:
+            raise ResultTooLarge(f"Query result too large: more than {self.limit // 1_000_000} MB of text and blobs; "
+                                 "select fewer rows or columns")
+        self.spent[cursor] = spent
+        return sqlite3.Row(cursor, values)
+
+
 @hookimpl
-def prepare_connection(conn):
-    """Datasette plugin hook (this module is the plugin): SQLITE_LIMITS and the function
-    deny-list on every connection."""
+def prepare_connection(conn, datasette):
+    """Datasette plugin hook (this module is the plugin): SQLITE_LIMITS, the function deny-list
+    and the result budget on every connection."""
     for limit, value in SQLITE_LIMITS.items():
         conn.setlimit(limit, value)
     conn.set_authorizer(authorize)
+    config = datasette.plugin_config(PLUGIN_NAME) or {}
+    if config.get("max_result_bytes"):
+        conn.row_factory = ResultBudget(config["max_result_bytes"])
+    if config.get("heap_bytes"):
+        # For the whole process, all connections together: aggregates such as json_group_array grow
+        # one string row by row and are checked against SQLITE_LIMIT_LENGTH only at the end (+300 MB).
+        conn.execute(f"PRAGMA hard_heap_limit = {int(config['heap_bytes'])}")
 
 
 # Datasette answers these mistakes in a request's own parameters with a 500 (and logs a traceback):
 # they are the caller's, so a 400.
-CALLER_ERRORS = ("Cannot sort table by", "Invalid _through", "Cannot use _sort and _sort_desc", "string or blob too big")
+CALLER_ERRORS = ("Cannot sort table by", "Invalid _through", "Cannot use _sort and _sort_desc", "string or blob too big",
+                 "Query result too large")
 
 
 @hookimpl
@@ -75,18 +109,22 @@ def handle_exception(datasette, request, exception):
     message = str(exception)
     caller = any(message.startswith(text) or text in message for text in CALLER_ERRORS) or (
         isinstance(exception, ValueError) and "_through" in request.args)  # _through that is not JSON
+    if isinstance(exception, MemoryError):  # Python's sqlite3 raises it when SQLite hits hard_heap_limit
+        caller, message = True, "Query needs more memory than a query may use; select fewer or smaller rows"
     if not caller:
         return None
     body = {"ok": False, "error": message[:300], "status": 400, "title": "Invalid request"}
     return Response.json(body, status=400)
 
 
-if not pm.has_plugin("portal-sql-limits"):
-    pm.register(sys.modules[__name__], name="portal-sql-limits")
+if not pm.has_plugin(PLUGIN_NAME):
+    pm.register(sys.modules[__name__], name=PLUGIN_NAME)
 
 
 def build_datasette(release: Release, settings: dict) -> Datasette:
     metadata = json.loads(release.file("datasette.json").read_text(encoding="utf-8"))
+    metadata.setdefault("plugins", {})[PLUGIN_NAME] = {"max_result_bytes": settings["MAX_RESULT_MB"] * 1_000_000,
+                                                       "heap_bytes": settings["SQL_MEMORY_MB"] * 1_000_000}
     counts = {r.name: {"count": r.rows} for d in release.catalog.datasets for r in d.resources}
     ds = Datasette(
         immutables=[str(release.file("portal.db"))],

@@ -97,6 +97,7 @@ def test_three_attackers_do_not_starve_table_pages(application):
 @pytest.mark.parametrize("query", [
     "%73ql=select+1", "s%71l=select+1", "sql%3D=x&sql=select+1", "_where=1%3D1", "%5Fwhere=1%3D1", "_search=klojen",
     "_facet=nama", "_facet_array=nama", "_sort=nama", "_sort_desc=nama", "_through=x", "_stream=on", "_size=max",
+    "_size=1000", "_size=%20101",
 ])
 def test_every_spelling_of_costly_sql_goes_through_the_gate(published_build, query):
     """Datasette decodes the parameters: the gate judges them decoded, and on every parameter that makes
@@ -110,6 +111,54 @@ def test_every_spelling_of_costly_sql_goes_through_the_gate(published_build, que
             return refused.status_code, plain.status_code
 
     assert run(ask()) == (429, 200)
+
+
+MANY_WIDE_ROWS = ("with recursive s(x, n) as (select 'ab', 0 union all select x || x, n + 1 from s where n < 15), "
+                  "big(x) as (select x from s order by n desc limit 1), c(i) as (select 1 union all select i + 1 "
+                  "from c limit 1000) ")
+
+
+@pytest.mark.parametrize("path", ["/sql/portal.json", "/sql/portal.csv", "/sql/portal"])
+def test_a_result_too_large_is_refused_before_it_is_built(application, path):
+    """Each value is capped by SQLite, the rows by MAX_RETURNED_ROWS, but not their product: 1,000 rows of
+    eight 64 kB columns made a 524 MB response and 2 GB of memory. The result budget stops it early."""
+    async def ask():
+        async with client_for(application) as client:
+            started = time.perf_counter()
+            response = await client.get(path, params={"sql": MANY_WIDE_ROWS + "select x, x, x, x, x, x, x, x from big, c"})
+            return response, time.perf_counter() - started
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    response, seconds = run(ask())
+    if path.endswith(".csv"):  # Datasette answers every SQL error in a CSV export with an empty 200
+        assert response.status_code in (200, 400) and len(response.content) < 100, response.text[:300]
+    else:
+        assert response.status_code == 400 and "Query result too large" in response.text, response.text[:300]
+    assert seconds < 1.0
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 100 * 1024  # kB: far below 524 MB
+
+
+def test_a_result_under_the_budget_is_served_whole(published_build):
+    """The budget is MAX_RESULT_MB: under it the same kind of query is answered."""
+    small = PortalApplication(create_app({"BUILD_DIR": str(published_build), "MAX_RESULT_MB": 1}))
+
+    async def ask(rows):
+        async with client_for(small) as client:
+            return await client.get("/sql/portal.json", params={"sql": MANY_WIDE_ROWS + f"select x from big, c limit {rows}"})
+
+    assert run(ask(15)).status_code == 200 and len(run(ask(15)).json()["rows"]) == 15  # 983 kB
+    assert run(ask(16)).status_code == 400  # 1.05 MB
+
+
+def test_sqlite_memory_is_capped_in_every_connection(application):
+    """json_group_array and the like grow one string inside SQLite, checked against the length limit
+    only at the end: PRAGMA hard_heap_limit (SQL_MEMORY_MB) caps SQLite's memory in the process."""
+    async def limit():
+        await application.sql.app_for(application.store.current())
+        ds = next(iter(application.sql._instances.values()))[0]
+        return await ds.get_database("portal").execute_fn(lambda conn: conn.execute("pragma hard_heap_limit").fetchone()[0])
+
+    assert run(limit()) == application.flask_app.config["SQL_MEMORY_MB"] * 1_000_000 > 0
 
 
 @pytest.mark.parametrize("method", ["PROPFIND", "DELETE", "PUT", "PATCH", "TRACE", "FOO"])

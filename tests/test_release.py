@@ -65,7 +65,7 @@ def test_broken_package_keeps_the_previous_version_live(tmp_path):
 def test_failed_release_check_changes_nothing_live(tmp_path, monkeypatch):
     build = tmp_path / "build"
     first = publish(FIXTURE_DATASETS, FIXTURE_METADATA, build)
-    import portal.publish as pipeline
+    import portal.publish.pipeline as pipeline
     from portal.publish.report import Issue
 
     monkeypatch.setattr(pipeline, "check_release", lambda staging, **options: [Issue("portal.db", "portal-integrity", "bad")])
@@ -79,7 +79,7 @@ def test_failed_release_check_changes_nothing_live(tmp_path, monkeypatch):
 def test_interrupted_publish_leaves_the_live_release(tmp_path, monkeypatch):
     build = tmp_path / "build"
     first = publish(FIXTURE_DATASETS, FIXTURE_METADATA, build)
-    import portal.publish as pipeline
+    import portal.publish.pipeline as pipeline
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
