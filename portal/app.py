@@ -27,7 +27,8 @@ def create_app(config: dict | None = None) -> Flask:
     wsgi_app = app.wsgi_app
     # Every URL Flask builds (url_for(_external=True), redirects) names the configured base URL.
     app.wsgi_app = lambda environ, start_response: wsgi_app(canonical_environ(environ, base_url), start_response)
-    app.extensions["release_store"] = ReleaseStore(Path(app.config["BUILD_DIR"]), verify=app.config["VERIFY_RELEASES"])
+    app.extensions["release_store"] = ReleaseStore(Path(app.config["BUILD_DIR"]), verify=app.config["VERIFY_RELEASES"],
+                                                   recheck_seconds=app.config["RECHECK_RELEASE_SECONDS"])
     Babel(app, locale_selector=select_locale)
 
     from .views import api, datasets, downloads, feeds, pages  # noqa: F401 (datasets adds routes to pages)

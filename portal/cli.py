@@ -23,7 +23,7 @@ from .publish.json_report import check_json, publish_json
 from .publish.progress import watched_by
 from .publish.discover import discover
 from .publish.metadata import load_metadata
-from .publish.release import PublishLocked, roll_back
+from .publish.release import PublishLocked, RollbackRefused, roll_back
 from .publish.validate import validate
 from .scaffold import ScaffoldError, new_package, placeholders
 from .releases import release_ids
@@ -245,9 +245,11 @@ def rollback(release_id: str | None, build_dir: Path, language: str):
     _ = translator(language)
     try:
         chosen = roll_back(build_dir, release_id)
-    except (ValueError, PublishLocked) as error:
+    except (RollbackRefused, PublishLocked) as error:
+        reason = (_(error.template, **error.params) if isinstance(error, RollbackRefused)
+                  else _("publish lain sedang berjalan pada %(build)s", build=str(build_dir)))
         raise click.ClickException(_("rollback gagal: %(error)s. Yang sedang tayang tetap tayang.",
-                                     error=str(error))) from None
+                                     error=reason)) from None
     click.echo(_("Rilis %(id)s tayang lagi; server yang berjalan memakainya mulai permintaan berikutnya.", id=chosen))
 
 

@@ -43,6 +43,8 @@ SETTINGS = [
     Setting("MAX_CSV_MB", 100, "Datasette: largest streamed CSV export, in megabytes (0 = no limit)."),
     Setting("VERIFY_RELEASES", True, "Check every file of a release against its manifest (and SQLite's quick_check) "
             "before serving it; a damaged release is refused and the newest good one served."),
+    Setting("RECHECK_RELEASE_SECONDS", 3600, "Check the release being served against its manifest again this often "
+            "(in a background thread); damage found switches to the newest good release. 0 = never."),
     Setting("BABEL_DEFAULT_LOCALE", "id", "Language of the interface when none is asked for."),
     Setting("MAP_TILE_URL", "", "Base map tiles, e.g. https://tile.example.org/{z}/{x}/{y}.png; empty = points on a plain background (offline)."),
     Setting("MAP_TILE_ATTRIBUTION", "", "Attribution shown with the base map tiles."),

@@ -101,7 +101,7 @@ def test_a_thousand_columns_go_through_every_artifact(mixed):
     table = datasets / "tabel-lebar" / "data" / "tabel_lebar.csv"
     table.write_text(table.read_text().replace(",2999\n", ",-1\n"))
     report = publish(datasets, FIXTURE_METADATA, build)
-    change = next(c for c in app.extensions["release_store"].current().catalog.dataset("tabel-lebar")
+    change = next(c for c in app.extensions["release_store"].current(wait=True).catalog.dataset("tabel-lebar")
                   .current_version.changes.resources if c.name == "tabel_lebar")
     assert report.release_id and (change.added, change.removed) == (1, 1)
 

@@ -106,7 +106,7 @@ def test_damaged_live_release_is_refused_and_the_newest_good_one_served(tmp_path
 def test_health_of_a_good_release(client, published_build):
     report = client.get("/-/health").get_json()
     assert report == {"status": "ok", "live": current_release_id(published_build),
-                      "serving": current_release_id(published_build), "refused": {}}
+                      "serving": current_release_id(published_build), "checking": [], "refused": {}}
 
 
 def test_release_switch_under_load_fails_no_request(tmp_path):

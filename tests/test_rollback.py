@@ -72,14 +72,17 @@ def test_a_damaged_or_unknown_release_is_refused_and_nothing_changes(five_releas
     build = five_releases
     live = current_release_id(build)
     unknown = rollback(build, "20000101-000000")
-    assert unknown.exit_code == 1 and "not kept" in unknown.output and current_release_id(build) == live
+    assert unknown.exit_code == 1 and "tidak tersimpan" in unknown.output and current_release_id(build) == live
+    assert "is not kept" in rollback(build, "20000101-000000", "--lang", "en").output
     damaged = releases_dir(build) / release_ids(build)[0] / "datasette.json"
     original = damaged.read_bytes()
     try:
         damaged.write_bytes(original + b" ")
         refused = rollback(build, release_ids(build)[0])
-        assert refused.exit_code == 1 and "damaged" in refused.output and current_release_id(build) == live
-        assert "Traceback" not in refused.output
+        assert refused.exit_code == 1 and "rusak" in refused.output and current_release_id(build) == live
+        assert "datasette.json" in refused.output and "manifest" in refused.output and "Traceback" not in refused.output
+        english = rollback(build, release_ids(build)[0], "--lang", "en").output
+        assert "is damaged" in english and "does not match the manifest" in english
     finally:
         damaged.write_bytes(original)
 

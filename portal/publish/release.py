@@ -20,7 +20,7 @@ from pathlib import Path
 from ..catalog import FileInfo
 from ..releases import (CURRENT, OBJECTS, RELEASES, STAGING_PREFIX, current_link, current_release_id, object_path,
                         release_ids, releases_dir)
-from ..messages import issue
+from ..messages import issue, text
 from ..profile import N_
 from .report import Issue
 
@@ -242,22 +242,34 @@ def point_current(build_dir: Path, release_id: str) -> None:
     os.replace(temporary_link, current_link(build_dir))
 
 
+class RollbackRefused(ValueError):
+    """Why a release cannot be rolled back to: an Indonesian msgid and its values, said in English by str()."""
+
+    def __init__(self, template: str, **params):
+        self.template, self.params = template, params
+        super().__init__(issue("", "portal-rollback", template, **params).message)
+
+
 def roll_back(build_dir: Path, release_id: str | None = None) -> str:
     """Serve a kept release again: ``release_id``, or the newest one older than the live release. It is
-    checked in full first (every file's sha256, the database); raises ValueError saying why not."""
+    checked in full first (every file's sha256, the database); raises RollbackRefused saying why not."""
     kept = release_ids(build_dir)
     live = current_release_id(build_dir)
     if release_id is None:
         older = [rid for rid in kept if live is None or rid < live]
         if not older:
-            raise ValueError(f"no kept release older than {live} in {build_dir}")
+            raise RollbackRefused(N_("tidak ada rilis tersimpan yang lebih lama dari %(live)s di %(build)s"),
+                                  live=live or "-", build=str(build_dir))
         release_id = older[-1]
     if release_id not in kept:
-        raise ValueError(f"release {release_id!r} is not kept in {build_dir}; kept: {', '.join(kept) or 'none'}")
+        raise RollbackRefused(N_("rilis %(release)s tidak tersimpan di %(build)s; yang tersimpan: %(kept)s"),
+                              release=release_id, build=str(build_dir), kept=", ".join(kept) or "-")
     problems = check_release(releases_dir(build_dir) / release_id)
     if problems:
-        raise ValueError(f"release {release_id} is damaged: " + "; ".join(str(getattr(p, "message", p))
-                                                                        for p in problems)[:500])
+        first = problems[0]
+        raise RollbackRefused(N_("rilis %(release)s rusak (%(count)s masalah), misalnya %(path)s: %(problem)s"),
+                              release=release_id, count=len(problems), path=first.file,
+                              problem=text(first.template, **first.params) if first.template else first.message)
     with publish_lock(build_dir):  # not while a publish is switching
         point_current(build_dir, release_id)
     return release_id
