@@ -206,6 +206,23 @@ def test_language_switch_travels_with_links(server, page_for):
     assert query(page.url).get("lang", ["id"]) == ["id"], page.url
 
 
+@pytest.mark.parametrize("viewport", ["mobile", "desktop"])
+def test_chart_labels_are_readable_at_every_width(server, page_for, viewport):
+    """Text in an SVG scales with it: each width shows the drawing made for it, labels at least 11 px."""
+    page = page_for(viewport)
+    page.goto(server.base + "/dataset/sampel-pengaduan-layanan")
+    page.wait_for_load_state("load")
+    sizes = page.evaluate("""() => [...document.querySelectorAll('svg.chart')]
+        .filter(svg => svg.getBoundingClientRect().width > 0)
+        .map(svg => {
+            const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+            return [...svg.querySelectorAll('text')].map(t => parseFloat(getComputedStyle(t).fontSize) * scale);
+        })""")
+    screenshot(page, "chart-labels", viewport, "page")
+    assert len(sizes) == 2, "one visible drawing per chart (two charts on this page)"
+    assert all(size >= 11 for chart in sizes for size in chart), sizes
+
+
 # --------------------------------------------------------------------------- flow 3
 
 def test_point_map_draws_offline(server, page_for):

@@ -52,10 +52,14 @@ def test_paging_of_rows(client):
 def test_automatic_chart_with_title_description_and_data_table(client):
     page = parse(client.get("/dataset/layanan-mini"))
     (figure,) = page.css("#resource-pengaduan_mini figure.chart-figure")
-    svg = figure.css_first("svg.chart")
-    assert svg.attributes["role"] == "img" and svg.attributes["data-points"] == "5"
-    assert text(svg, "title") == "Jumlah baris menurut Tanggal"
-    assert "5 titik data" in text(svg, "desc")
+    wide, narrow = figure.css("svg.chart")  # one drawing for screens, one for phones
+    assert "chart-wide" in wide.attributes["class"] and "chart-narrow" in narrow.attributes["class"]
+    for svg in (wide, narrow):
+        assert svg.attributes["role"] == "img" and svg.attributes["data-points"] == "5"
+        assert text(svg, "title") == "Pengaduan per hari"  # rows dated by the day, counted
+        assert "5 titik data" in text(svg, "desc")
+    ids = [node.attributes["id"] for node in figure.css("[id]")]
+    assert len(ids) == len(set(ids))
     assert len(figure.css("details.chart-data tbody tr")) == 5
     assert "/embed/layanan-mini/pengaduan_mini/chart/0" in text(figure, "textarea")
 

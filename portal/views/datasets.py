@@ -11,7 +11,6 @@ from flask_babel import lazy_gettext as _l
 
 from ..config import today
 from ..formatting import format_number
-from ..chart_svg import render_chart
 from ..dcat import negotiate
 from ..citation import apa, bibtex, csl_json, ris
 from ..schema_org import dataset_jsonld
@@ -75,31 +74,6 @@ def facet_label(key: str, value: str) -> str:
     if key == "quality":
         return gettext(value)
     return value
-
-
-CHART_TITLES = {
-    "count": _l("Jumlah baris menurut %(x)s"),
-    "sum": _l("Total %(y)s menurut %(x)s"),
-    "avg": _l("Rata-rata %(y)s menurut %(x)s"),
-    "min": _l("Nilai terkecil %(y)s menurut %(x)s"),
-    "max": _l("Nilai terbesar %(y)s menurut %(x)s"),
-}
-
-
-@blueprint.app_template_global()
-def chart_view(resource, index: int) -> dict:
-    """Title, description for screen readers, and the SVG of one of a resource's charts."""
-    chart = resource.charts[index]
-    names = {f.name: (f.title or f.name) for f in resource.fields}
-    title = chart.title or str(CHART_TITLES[chart.aggregate]) % {"x": names.get(chart.x, chart.x),
-                                                                  "y": names.get(chart.y, chart.y)}
-    highest = max(chart.points, key=lambda point: point[1] or 0) if chart.points else ["", 0]
-    description = gettext("%(kind)s dengan %(n)s titik data; tertinggi: %(label)s (%(value)s).",
-                          kind=gettext("Grafik garis") if chart.kind == "line" else gettext("Grafik batang"),
-                          n=len(chart.points), label=highest[0], value=format_number(highest[1]))
-    chart_id = f"chart-{resource.name}-{index}"
-    return {"id": chart_id, "title": title, "description": description, "chart": chart,
-            "svg": render_chart(chart, chart_id, title, description, format_number)}
 
 
 @blueprint.route("/dataset")
