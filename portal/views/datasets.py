@@ -10,7 +10,6 @@ from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 
 from ..config import today
-from ..formatting import format_number
 from ..dcat import negotiate
 from ..citation import apa, bibtex, csl_json, ris
 from ..schema_org import dataset_jsonld
