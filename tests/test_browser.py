@@ -114,6 +114,9 @@ def test_search_facet_dataset_chart_rows_and_download(server, page_for, viewport
     assert query(page.url).get("q") == ["pengaduan"]
     shot("02-results")
 
+    panel = page.locator("details.facet-panel")
+    if panel.get_attribute("open") is None:  # on a phone the facets are folded behind "Filter"
+        panel.locator("summary.facet-toggle").click()
     facet = page.locator("details.facet[data-facet=theme]")
     if facet.get_attribute("open") is None:  # closed facets (e.g. on a narrow screen) open on click
         facet.locator("summary").click()
@@ -221,6 +224,26 @@ def test_chart_labels_are_readable_at_every_width(server, page_for, viewport):
     screenshot(page, "chart-labels", viewport, "page")
     assert len(sizes) == 2, "one visible drawing per chart (two charts on this page)"
     assert all(size >= 11 for chart in sizes for size in chart), sizes
+
+
+def test_catalog_facets_fold_behind_a_filter_control_on_phones(server, page_for):
+    """1,450 px of facets came before the first result on a phone: now the first card is on the first screen."""
+    phone = page_for("mobile")
+    phone.goto(server.base + "/dataset")
+    phone.wait_for_load_state("load")
+    toggle = phone.locator("summary.facet-toggle")
+    expect(toggle).to_be_visible()
+    assert phone.locator("details.facet-panel").evaluate("panel => panel.open") is False
+    first_card = phone.locator(".dataset-card").first.bounding_box()
+    assert first_card["y"] < VIEWPORTS["mobile"]["height"], first_card
+    toggle.click()
+    expect(phone.locator("details.facet[data-facet=theme] summary")).to_be_visible()
+    screenshot(phone, "catalog-filter", "mobile", "opened")
+    desktop = page_for("desktop")
+    desktop.goto(server.base + "/dataset")
+    desktop.wait_for_load_state("load")
+    expect(desktop.locator("summary.facet-toggle")).to_be_hidden()
+    expect(desktop.locator("details.facet[data-facet=theme] summary")).to_be_visible()
 
 
 # --------------------------------------------------------------------------- flow 3
