@@ -246,6 +246,25 @@ def test_catalog_facets_fold_behind_a_filter_control_on_phones(server, page_for)
     expect(desktop.locator("details.facet[data-facet=theme] summary")).to_be_visible()
 
 
+NARROW_PAGES = ["/", "/dataset", "/dataset/sampel-pengaduan-layanan", "/dataset/kode-wilayah-indonesia",
+                "/dataset/sampel-pengaduan-layanan/validation", "/dataset/sampel-pengaduan-layanan/changes", "/about",
+                "/publisher", "/theme/governance"]
+
+
+@pytest.mark.parametrize("path", NARROW_PAGES)
+def test_no_page_scrolls_sideways_on_a_phone(server, page_for, path):
+    """Wide tables scroll inside their own box; the page itself is never wider than a 375 px screen,
+    and every file's SHA-256 is on the screen in full."""
+    page = page_for("mobile")
+    page.goto(server.base + path)
+    page.wait_for_load_state("load")
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= VIEWPORTS["mobile"]["width"], f"{path} is {width} px wide at 375 px"
+    for hash_box in page.locator(".files-table code.hash").all():
+        box = hash_box.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= VIEWPORTS["mobile"]["width"], box
+
+
 # --------------------------------------------------------------------------- flow 3
 
 def test_point_map_draws_offline(server, page_for):
