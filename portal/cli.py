@@ -22,8 +22,10 @@ from .publish.console import ProgressBars, print_check, print_issues, print_repo
 from .publish.json_report import check_json, publish_json
 from .publish.progress import watched_by
 from .publish.discover import discover
+from .publish.disk_full import DiskFull, disk_full
 from .publish.metadata import load_metadata
 from .publish.release import PublishLocked, RollbackRefused, roll_back
+from .publish.report import PublishReport
 from .publish.validate import validate
 from .scaffold import ScaffoldError, new_package, placeholders
 from .releases import release_ids
@@ -86,10 +88,13 @@ def publish(datasets_dir: Path, metadata_dir: Path, build_dir: Path, as_json: bo
         Console(stderr=True).print("[red]" + escape(_("Penerbitan lain sedang berjalan: %(error)s", error=str(error)))
                                    + "[/]")
         sys.exit(1)
-    except (OSError, sqlite3.Error) as error:  # disk full, permissions…: the staged release is already removed
-        Console(stderr=True).print("[red]" + escape(_("penerbitan gagal: %(error)s. Tidak ada yang berubah; yang "
-                                                      "sedang tayang tetap tayang.", error=str(error))) + "[/]")
-        sys.exit(1)
+    except (OSError, sqlite3.Error) as error:  # permissions…: the staged release is already removed
+        full = disk_full(error, build_dir)  # one the release build did not see (the build folder's lock file, say)
+        if full is None:
+            Console(stderr=True).print("[red]" + escape(_("penerbitan gagal: %(error)s. Tidak ada yang berubah; yang "
+                                                          "sedang tayang tetap tayang.", error=str(error))) + "[/]")
+            sys.exit(1)
+        report = PublishReport(issues=[full.issue])
     if as_json:
         click.echo(json.dumps(publish_json(report, language), ensure_ascii=False, indent=2))
     else:
@@ -113,7 +118,10 @@ def check(names: tuple[str, ...], datasets_dir: Path, metadata_dir: Path, as_jso
         _ = translator(language)
         raise click.UsageError(_("tidak ada dataset itu di %(folder)s: %(names)s", folder=str(datasets_dir),
                                  names=", ".join(sorted(unknown))))
-    validations = {} if problems else validate(sources, metadata)
+    try:
+        validations = {} if problems else validate(sources, metadata)
+    except DiskFull as full:  # the throwaway database check loads into
+        problems, validations = [full.issue], {}
     chosen = {name: v for name, v in validations.items() if not names or name in names}
     ok = not problems and all(v.passed for v in chosen.values())
     if as_json:

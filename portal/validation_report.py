@@ -110,6 +110,9 @@ HINTS = {
     "source-error": (N_("Isi berkas data tidak didukung."), N_("Ekspor ulang berkas sebagai CSV UTF-8 biasa.")),
     "format-error": (N_("Berkas data tidak dapat diurai."),
                      N_("Pastikan berkasnya benar-benar CSV (bukan Excel) dan tanda kutipnya berpasangan.")),
+    "portal-disk-full": (N_("Disk penuh."),
+                         N_("Kosongkan ruang disk, lalu jalankan perintahnya lagi. Yang sedang tayang tetap tayang; "
+                            "yang setengah ditulis sudah dihapus.")),
     "portal-internal-error": (N_("Paket ini menghentikan penerbitan karena kesalahan di portal."),
                               N_("Paket lain tetap diterbitkan. Laporkan pesan di bawah kepada pengelola portal, "
                                  "dengan berkas paketnya.")),

@@ -53,7 +53,7 @@ def print_report(report: PublishReport, console: Console, language: str, quiet: 
                  dry_run: bool = False) -> None:
     _ = translator(language)
     print_issues(report.all_issues(), console, language)
-    if not quiet:
+    if not quiet and report.datasets:  # none when publish stopped before any (metadata, a full disk)
         table = Table(title=_("Ringkasan penerbitan"))
         for column in (_("dataset"), _("status"), _("baris"), _("masalah")):
             table.add_column(column)

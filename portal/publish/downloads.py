@@ -12,7 +12,7 @@ import sqlite3
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import closing
+from contextlib import closing, suppress
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from .cast import looks_like_formula, neutralise_formula
 from .charts import find_geo
 from .descriptor import cross_package_keys, csv_dialect
+from .disk_full import EXIT_CODE, DiskFull, disk_full_issue, writing
 from .release import write_zip
 from ..messages import issue
 from ..profile import N_
@@ -84,9 +85,10 @@ def build_downloads(staging: Path, package_name: str, package_folder: Path, desc
 
 
 def guarded(path: Path, write, file: str) -> list[Issue]:
-    """Write one generated file; on any exception remove what was written and report it."""
+    """Write one generated file; on any exception but a full disk remove what was written and report it."""
     try:
-        write(path)
+        with writing(path):
+            write(path)
     except Exception as error:  # noqa: BLE001 - a generated download never stops the publish
         path.unlink(missing_ok=True)
         return [issue(file, "portal-internal-error", N_("gagal membuat %(name)s: %(error)s"), field=path.name,
@@ -112,8 +114,11 @@ def write_xlsx_files(jobs: list[XlsxJob]) -> None:
         for worker, share in zip(workers, shares):
             worker.stdin.write(json.dumps([asdict(job) for job in share], default=str).encode())
             worker.stdin.close()
-        for worker in workers:
-            worker.wait()  # a job that failed left no file: missing_xlsx reports it
+        for worker, share in zip(workers, shares):
+            # a job that failed left no file: missing_xlsx reports it; a full disk stops the release
+            if worker.wait() == EXIT_CODE:
+                raise DiskFull(disk_full_issue(next((job.path for job in share if not Path(job.path).is_file()),
+                                                    share[0].path)))
     finally:  # an interrupted publish removes its staging folder: nothing may go on writing into it
         for worker in workers:
             if worker.poll() is None:
@@ -124,8 +129,11 @@ def write_xlsx_files(jobs: list[XlsxJob]) -> None:
 def write_xlsx_job(job: XlsxJob) -> None:
     """One XLSX file; on failure none (a partial file is removed) and the error on stderr."""
     try:
-        with closing(sqlite3.connect(f"file:{job.db_path}?mode=ro", uri=True)) as conn:
+        with writing(job.path), closing(sqlite3.connect(f"file:{job.db_path}?mode=ro", uri=True)) as conn:
             write_xlsx(conn, job.descriptor, job.resource, Path(job.path))
+    except DiskFull:
+        Path(job.path).unlink(missing_ok=True)
+        raise
     except Exception as error:  # noqa: BLE001 - a missing XLSX is reported from its absence
         Path(job.path).unlink(missing_ok=True)
         print(f"{job.path}: {type(error).__name__}: {error}", file=sys.stderr)
@@ -264,7 +272,13 @@ def write_xlsx(conn: sqlite3.Connection, descriptor: dict, resource: dict, path:
             about.append([xlsx_cell(key), xlsx_cell(value)])
     about.append(["tabel", resource["name"]])
     about.append(["judul tabel", xlsx_cell(resource.get("title", ""))])
-    book.save(path)
+    try:
+        book.save(path)
+    finally:  # after a failed save (a full disk), sheets left open print errors when collected: close them
+        for sheet in book.worksheets:
+            if not sheet.closed:
+                with suppress(Exception):
+                    sheet.close()
 
 
 def xlsx_cell(value):

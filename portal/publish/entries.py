@@ -18,6 +18,7 @@ from pathlib import Path
 from ..catalog import Catalog, DatasetInfo, FileInfo
 from .describe import datasette_entry, describe_dataset
 from .diff import ReleaseComparison
+from .disk_full import disk_full
 from .example_queries import check_queries
 from .history import dataset_versions, record_release
 from .load import LoadablePackage, TableLoad
@@ -65,6 +66,8 @@ def describe_packages(packages: list[LoadablePackage],
             try:
                 entries[package.name] = describe_package(package, release, conn, comparison)
             except Exception as error:  # noqa: BLE001 - whatever it is, this package fails alone
+                if disk_full(error, release.staging) is not None:  # a full disk (SQLite's temporary files) is no
+                    raise  # package's fault: the release stops
                 failed[package.name] = error
     return entries, failed
 

@@ -20,6 +20,7 @@ from .cast import column_type, make_caster
 from .descriptor import csv_dialect, foreign_keys, normalize_key
 from .progress import counted_rows, open_counted
 from .discover import PackageSource
+from .disk_full import writing
 from .fastload import Extremes, Unvouched, fast_load
 from ..messages import issue
 from ..profile import N_
@@ -61,7 +62,7 @@ class ReleaseDatabase:
 
     def __init__(self, path: Path, previous_db: Path | None = None):
         self.path = path
-        self.conn = sqlite3.connect(path, isolation_level=None)  # transactions are the savepoints below
+        self.conn = connect(path, isolation_level=None)  # transactions are the savepoints below
         self.db = sqlite_utils.Database(self.conn)
         self.indexing: Future | None = None
         if previous_db is not None and previous_db.is_file():
@@ -73,9 +74,10 @@ class ReleaseDatabase:
 
     def copy_package(self, descriptor: dict, loads: dict[str, TableLoad]) -> None:
         """A package's tables exactly as the previous release had them (same rows and indexes)."""
-        with self.savepoint():
+        with self.savepoint(descriptor.get("name")):
             for resource in descriptor["resources"]:
-                copy_table(self.conn, resource["name"])
+                with writing(self.path, loads[resource["name"]].package, resource["name"]):
+                    copy_table(self.conn, resource["name"])
                 self._register(resource, loads[resource["name"]])
                 self.copied.add(resource["name"])
 
@@ -90,16 +92,18 @@ class ReleaseDatabase:
             return False
         types = field_types([*self.resources.values(), *source.descriptor["resources"]])
         try:
-            with self.savepoint():
+            with self.savepoint(source.name):
                 for resource in self._load_order(source):
-                    try:
-                        create_table(self.db, resource)
-                    except (ValueError, sqlite3.Error) as error:  # e.g. a key naming no field: frictionless says so
-                        raise Unvouched(str(error)) from error
-                    rows, found, formula_like = fast_load(self.conn, resource, source.resource_file(resource),
-                                                          key_references(resource), types)
-                    loaded[resource["name"]] = (resource, TableLoad(source.name, rows, self._stats(resource, rows, found),
-                                                                    formula_like))
+                    # an Unvouched that a full disk caused becomes DiskFull: frictionless cannot help with that
+                    with writing(self.path, source.name, resource["name"]):
+                        try:
+                            create_table(self.db, resource)
+                        except (ValueError, sqlite3.Error) as error:  # a key naming no field, say: frictionless
+                            raise Unvouched(str(error)) from error  # says so
+                        rows, found, formula_like = fast_load(self.conn, resource, source.resource_file(resource),
+                                                              key_references(resource), types)
+                        loaded[resource["name"]] = (resource, TableLoad(source.name, rows,
+                                                                        self._stats(resource, rows, found), formula_like))
         except Unvouched as reason:
             self.unvouched[source.name] = str(reason)
             return False
@@ -121,11 +125,12 @@ class ReleaseDatabase:
                                   N_("tabel-tabel paket ini saling merujuk dalam lingkaran: SQLite perlu tabel rujukan "
                                      "lebih dulu"), field="foreignKeys")) from error
         loaded = []
-        with self.savepoint():  # all of the package or, on any exception, none of it
+        with self.savepoint(source.name):  # all of the package or, on any exception, none of it
             for resource in order:
-                create_table(self.db, resource)
-                rows = insert_rows(self.db, source.resource_file(resource), resource)
-                loaded.append((resource, TableLoad(source.name, rows, column_stats(self.conn, resource, rows))))
+                with writing(self.path, source.name, resource["name"]):
+                    create_table(self.db, resource)
+                    rows = insert_rows(self.db, source.resource_file(resource), resource)
+                    loaded.append((resource, TableLoad(source.name, rows, column_stats(self.conn, resource, rows))))
         for resource, load in loaded:
             self._register(resource, load)
 
@@ -134,7 +139,8 @@ class ReleaseDatabase:
         query planner are then built on a connection of their own, in a background thread, while
         publish reads the tables for downloads and the catalog; ``wait`` before using portal.db.
         WAL lets them read meanwhile (not used while loading: it would write every page twice)."""
-        self.conn.execute("PRAGMA journal_mode=WAL")
+        with writing(self.path):
+            self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.close()
         background = ThreadPoolExecutor(max_workers=1)
         self.indexing = background.submit(build_indexes, self.path,
@@ -146,7 +152,7 @@ class ReleaseDatabase:
         """Until the indexes are built; then portal.db is one file again (no -wal beside it)."""
         if self.indexing is not None:
             self.indexing.result()
-        with closing(sqlite3.connect(self.path)) as conn:
+        with writing(self.path), closing(connect(self.path)) as conn:
             conn.execute("PRAGMA journal_mode=DELETE")
 
     @staticmethod
@@ -163,15 +169,19 @@ class ReleaseDatabase:
             futures.wait([self.indexing])
 
     @contextmanager
-    def savepoint(self):
+    def savepoint(self, package: str | None = None):
         """SAVEPOINT ... RELEASE, or ROLLBACK TO first on an exception (which propagates)."""
         self.conn.execute("SAVEPOINT package")
         try:
             yield
         except BaseException:
-            self.conn.execute("ROLLBACK TO package")
+            # After SQLITE_FULL (and a few others) SQLite has already rolled the whole transaction back:
+            # no savepoint is left, and "no such savepoint" would hide the error that matters.
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK TO package")
+                self.conn.execute("RELEASE package")
             raise
-        finally:
+        with writing(self.path, package):  # releasing the outermost savepoint commits: cached pages are written now
             self.conn.execute("RELEASE package")
 
     def _register(self, resource: dict, load: TableLoad) -> None:
@@ -188,17 +198,23 @@ def field_types(resources: list[dict]) -> dict[tuple[str, str], str]:
     return {(r["name"], f["name"]): f.get("type", "string") for r in resources for f in r["schema"]["fields"]}
 
 
+def connect(path: Path, **options) -> sqlite3.Connection:
+    """A connection that writes the release database (tests limit its size here to fill the disk)."""
+    return sqlite3.connect(path, **options)
+
+
 def build_indexes(db_path: Path, resources: dict[str, dict]) -> None:
     """Foreign-key indexes and full-text search for the loaded ``resources``; statistics for all tables."""
-    with closing(sqlite3.connect(db_path)) as conn:
+    with writing(db_path), closing(connect(db_path)) as conn:
         db = sqlite_utils.Database(conn)
         for table, resource in resources.items():
-            for column in single_column_foreign_keys(resource):
-                db[table].create_index([column[0]], if_not_exists=True)
-            searchable = searchable_columns(db, resource)
-            if searchable:
-                # Datasette finds <table>_fts and offers a search box on the table page.
-                db[table].enable_fts(searchable, tokenize="unicode61 remove_diacritics 2")
+            with writing(db_path, table=table):
+                for column in single_column_foreign_keys(resource):
+                    db[table].create_index([column[0]], if_not_exists=True)
+                searchable = searchable_columns(db, resource)
+                if searchable:
+                    # Datasette finds <table>_fts and offers a search box on the table page.
+                    db[table].enable_fts(searchable, tokenize="unicode61 remove_diacritics 2")
         conn.execute("ANALYZE")
         conn.commit()
 

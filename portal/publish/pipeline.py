@@ -29,11 +29,12 @@ from .key_figures import compute_key_figures
 from .licenses import canonical_licenses
 from .search_index import SEARCH_DB, build_search_index
 from .discover import PackageSource, discover
+from .disk_full import disk_full, writing
 from .load import LoadablePackage, ReleaseDatabase, TableLoad
 from .metadata import PortalMetadata, load_metadata
 from .descriptor import cross_package_keys
-from .release import (activate, check_release, copy_package, hash_files, new_release_id, prune, publish_lock,
-                      source_hash, start_staging, store_objects, write_manifest)
+from .release import (MANIFEST, activate, check_release, copy_package, hash_files, new_release_id, prune,
+                      publish_lock, source_hash, start_staging, store_objects, write_manifest)
 from .report import FAILED, KEPT_PREVIOUS, PUBLISHED, DatasetOutcome, Issue, PublishReport
 from .validate import Validation, internal_error, validate
 
@@ -98,7 +99,8 @@ class Run:
 
 def build_release(run: Run, sources: list[PackageSource]) -> tuple[PublishReport, dict[str, Issue]]:
     """Build, check and (unless a dry run) activate one release. A package whose description failed
-    stops it before anything is assembled: the release is removed and the failures returned."""
+    stops it before anything is assembled: the release is removed and the failures returned. A full
+    disk, wherever it stops the build, removes the release too and is the report's one issue."""
     log, build_dir, previous_release, live = run.log, run.build_dir, run.previous_release, run.live
     sources = [dataclasses.replace(s, issues=s.issues + run.undescribed[s.name]) if s.name in run.undescribed else s
                for s in sources]
@@ -106,9 +108,9 @@ def build_release(run: Run, sources: list[PackageSource]) -> tuple[PublishReport
     reused = carried_over(sources, live, run.only, run.full)
     now = datetime.datetime.now(datetime.timezone.utc)
     release_id = new_release_id(build_dir, now)
-    staging = start_staging(build_dir, release_id)
-    database = ReleaseDatabase(staging / "portal.db", previous_release / "portal.db" if previous_release else None)
+    staging, database = start_staging(build_dir, release_id), None
     try:
+        database = ReleaseDatabase(staging / "portal.db", previous_release / "portal.db" if previous_release else None)
         for source in sources:
             if source.name in reused:
                 database.copy_package(source.descriptor, previous_loads(live, source.name))
@@ -148,10 +150,18 @@ def build_release(run: Run, sources: list[PackageSource]) -> tuple[PublishReport
         else:
             activate(build_dir, staging, release_id)
             prune(build_dir, keep_objects=kept_objects(catalog))
-    except BaseException:
-        database.close()
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    except BaseException as error:
+        if database is not None:
+            database.close()
+        shutil.rmtree(staging, ignore_errors=True)  # on a full disk, this frees the space the release took
+        # Wherever the disk filled up (loading, indexes, copies, downloads, catalog), it is this one issue.
+        full = disk_full(error, staging)
+        if full is None:
+            raise
+        if live is not None or previous_release is None:  # which objects old versions offer is known:
+            # those only the staged release linked to give their space back too, as the next publish would
+            prune(build_dir, keep_objects=kept_objects(live) if live else set(), keep=0)
+        return PublishReport(issues=[full.issue]), {}
     return report, {}
 
 
@@ -265,12 +275,15 @@ def write_release(build_dir: Path, staging: Path, previous_release: Path | None,
     database.wait()
     files.update(hash_files(staging, names=("portal.db",)))
     catalog.database = files["portal.db"]
-    catalog.dump(staging / "catalog.json")
-    build_search_index([entry.search_row for entry in entries], staging / SEARCH_DB)
+    with writing(staging / "catalog.json"):
+        catalog.dump(staging / "catalog.json")
+    with writing(staging / SEARCH_DB):
+        build_search_index([entry.search_row for entry in entries], staging / SEARCH_DB)
     write_json(staging / "datasette.json", datasette_metadata(catalog.portal, [entry.datasette for entry in entries]))
     write_json(staging / "report.json", report.to_dict())
     files.update(hash_files(staging, names=DESCRIBING_FILES))
-    write_manifest(staging, report.release_id, files)
+    with writing(staging / MANIFEST):
+        write_manifest(staging, report.release_id, files)
     return catalog, {}
 
 
@@ -293,5 +306,6 @@ def previous_catalog(previous_release: Path | None) -> Catalog | None:
 
 
 def write_json(path: Path, data) -> None:
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    with writing(path):
+        path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 

@@ -21,6 +21,7 @@ from ..catalog import FileInfo
 from ..releases import (CURRENT, OBJECTS, RELEASES, STAGING_PREFIX, current_link, current_release_id, object_path,
                         release_ids, releases_dir)
 from ..messages import issue, text
+from .disk_full import writing
 from ..profile import N_
 from .report import Issue
 
@@ -86,11 +87,12 @@ def published_files(source_folder: Path, descriptor_file_name: str, descriptor: 
 def copy_package(source_folder: Path, descriptor_file_name: str, descriptor: dict, target: Path,
                  rewritten: bool = False) -> None:
     for relative, content in published_files(source_folder, descriptor_file_name, descriptor, rewritten).items():
-        (target / relative).parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            (target / relative).write_bytes(content)
-        else:
-            shutil.copyfile(content, target / relative)
+        with writing(target / relative):
+            (target / relative).parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                (target / relative).write_bytes(content)
+            else:
+                shutil.copyfile(content, target / relative)
 
 
 def package_digest(files: dict[str, str]) -> str:
@@ -229,7 +231,12 @@ def activate(build_dir: Path, staging: Path, release_id: str) -> Path:
     """Move the staged release into place, then switch ``current`` to it in one rename."""
     final = releases_dir(build_dir) / release_id
     os.rename(staging, final)
-    point_current(build_dir, release_id)
+    try:
+        point_current(build_dir, release_id)
+    except BaseException:
+        if current_release_id(build_dir) != release_id:  # not switched: staged again, for the caller to remove
+            os.rename(final, staging)
+        raise
     return final
 
 
