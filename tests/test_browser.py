@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
+import httpx
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
@@ -263,6 +264,26 @@ def test_no_page_scrolls_sideways_on_a_phone(server, page_for, path):
     for hash_box in page.locator(".files-table code.hash").all():
         box = hash_box.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= VIEWPORTS["mobile"]["width"], box
+
+
+def test_downloads_and_main_chart_come_before_the_metadata(server, page_for, viewport):
+    """On every dataset page a journalist reaches the first download and the first chart without
+    scrolling past the metadata (the first chart was at y≈4,600 px)."""
+    page = page_for(viewport)
+    names = httpx.get(server.base + "/api/3/action/package_list", timeout=30).json()["result"]
+    assert len(names) >= 5
+    for name in names:
+        page.goto(server.base + f"/dataset/{name}")
+        page.wait_for_load_state("load")
+        tops = page.evaluate("""() => {
+            const top = e => e ? e.getBoundingClientRect().top + window.scrollY : null;
+            const visible = [...document.querySelectorAll('svg.chart')].find(s => s.getBoundingClientRect().width > 0);
+            return {download: top(document.querySelector('.resource .actions a.button')), chart: top(visible),
+                    metadata: top(document.querySelector('#meta-title'))};
+        }""")
+        assert tops["download"] is not None and tops["download"] < tops["metadata"], (name, tops)
+        if tops["chart"] is not None:
+            assert tops["chart"] < tops["metadata"], (name, tops)
 
 
 # --------------------------------------------------------------------------- flow 3
