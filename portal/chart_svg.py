@@ -1,10 +1,10 @@
 """Charts drawn on the server as SVG: no JavaScript, tiny, readable by screen readers
 (role="img" with a title and a description), with the data table beside them.
 
-Each chart is drawn twice: WIDE for screens wider than a phone and NARROW for phones, where bar labels
-sit above their bars. An SVG scales its text with it, so one drawing cannot be readable at both:
-640 units at 375 px made 5 px labels. CSS shows one of the two; ``standalone`` gives a file of its
-own (downloads), with its styles inside.
+Each chart is drawn three times: LARGE for desktop screens, WIDE for tablets and small windows and
+NARROW for phones, where bar labels sit above their bars. An SVG scales its text with it, so one drawing
+cannot be readable everywhere: 640 units at 375 px made 5 px labels, and capped at 640 px it filled 60 %
+of its card at 1280 px. CSS shows one; ``standalone`` gives a file of its own (downloads), styles inside.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 
 from .catalog import ChartInfo
 
-WIDE, NARROW = 640, 340
+LARGE, WIDE, NARROW = 960, 640, 340
 FONT = 12  # at NARROW this is ≥ 11 px on a 375 px phone
 BAR_HEIGHT = 22
 LINE_HEIGHT = 260
@@ -38,7 +38,7 @@ def render_chart(chart: ChartInfo, chart_id: str, title: str, description: str,
         extra = (f'<style>{STANDALONE_STYLE}</style><rect width="100%" height="100%" fill="#ffffff"/>'
                  f'<text x="{MARGIN}" y="20" class="title">{escape(title)}</text>')
     size = f'width="{width}" height="{height + top}" ' if standalone else ""
-    variant = "wide" if width >= WIDE else "narrow"
+    variant = "large" if width >= LARGE else "wide" if width >= WIDE else "narrow"
     return Markup(
         f'<svg class="chart chart-{chart.kind} chart-{variant}" role="img" viewBox="0 0 {width} {height + top}" {size}'
         f'aria-labelledby="{chart_id}-title {chart_id}-desc" data-points="{len(chart.points)}" '
@@ -107,7 +107,7 @@ def _x_labels(count: int, plot_width: float, longest: int) -> list[int]:
         return list(range(count))
     step = math.ceil((count - 1) / (room - 1))
     chosen = list(range(0, count, step))
-    if count - 1 - chosen[-1] < step / 2:
+    if count - 1 - chosen[-1] < step:  # closer than one step: the last label replaces it, never overlaps it
         chosen[-1] = count - 1
     else:
         chosen.append(count - 1)

@@ -216,15 +216,19 @@ def test_chart_labels_are_readable_at_every_width(server, page_for, viewport):
     page = page_for(viewport)
     page.goto(server.base + "/dataset/sampel-pengaduan-layanan")
     page.wait_for_load_state("load")
-    sizes = page.evaluate("""() => [...document.querySelectorAll('svg.chart')]
+    charts = page.evaluate("""() => [...document.querySelectorAll('svg.chart')]
         .filter(svg => svg.getBoundingClientRect().width > 0)
         .map(svg => {
             const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
-            return [...svg.querySelectorAll('text')].map(t => parseFloat(getComputedStyle(t).fontSize) * scale);
+            const card = svg.closest('figure').getBoundingClientRect().width;
+            return {fill: svg.getBoundingClientRect().width / card,
+                    sizes: [...svg.querySelectorAll('text')].map(t => parseFloat(getComputedStyle(t).fontSize) * scale)};
         })""")
     screenshot(page, "chart-labels", viewport, "page")
-    assert len(sizes) == 2, "one visible drawing per chart (two charts on this page)"
-    assert all(size >= 11 for chart in sizes for size in chart), sizes
+    assert len(charts) == 2, "one visible drawing per chart (two charts on this page)"
+    assert all(11 <= size <= 18 for chart in charts for size in chart["sizes"]), charts
+    if viewport == "desktop":  # capped at 640 px it filled 60 % of its card
+        assert all(chart["fill"] > 0.9 for chart in charts), charts
 
 
 def test_catalog_facets_fold_behind_a_filter_control_on_phones(server, page_for):

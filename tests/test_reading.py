@@ -52,9 +52,9 @@ def test_paging_of_rows(client):
 def test_automatic_chart_with_title_description_and_data_table(client):
     page = parse(client.get("/dataset/layanan-mini"))
     (figure,) = page.css("#resource-pengaduan_mini figure.chart-figure")
-    wide, narrow = figure.css("svg.chart")  # one drawing for screens, one for phones
-    assert "chart-wide" in wide.attributes["class"] and "chart-narrow" in narrow.attributes["class"]
-    for svg in (wide, narrow):
+    large, wide, narrow = figure.css("svg.chart")  # one drawing for desktops, one for tablets, one for phones
+    assert [svg.attributes["class"].split()[-1] for svg in (large, wide, narrow)] == ["chart-large", "chart-wide", "chart-narrow"]
+    for svg in (large, wide, narrow):
         assert svg.attributes["role"] == "img" and svg.attributes["data-points"] == "5"
         assert text(svg, "title") == "Pengaduan per hari"  # rows dated by the day, counted
         assert "5 titik data" in text(svg, "desc")

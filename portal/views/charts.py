@@ -11,7 +11,7 @@ from flask import Response, abort, g
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
-from ..chart_svg import NARROW, WIDE, render_chart
+from ..chart_svg import LARGE, NARROW, WIDE, render_chart
 from ..formatting import format_number
 from .pages import blueprint, localized
 
@@ -60,7 +60,7 @@ def chart_title(resource, chart) -> str:
 
 @blueprint.app_template_global()
 def chart_view(resource, index: int) -> dict:
-    """Title, description for screen readers, and the two SVGs (wide, narrow) of one of a resource's charts."""
+    """Title, description for screen readers, and the three SVGs (large, wide, narrow) of one of a resource's charts."""
     chart = resource.charts[index]
     title = chart_title(resource, chart)
     highest = max(chart.points, key=lambda point: point[1] or 0) if chart.points else ["", 0]
@@ -69,6 +69,7 @@ def chart_view(resource, index: int) -> dict:
                           n=len(chart.points), label=highest[0], value=format_number(highest[1]))
     chart_id = f"chart-{resource.name}-{index}"
     return {"id": chart_id, "title": title, "description": description, "chart": chart,
+            "svg_large": render_chart(chart, f"{chart_id}-l", title, description, format_number, LARGE),
             "svg": render_chart(chart, chart_id, title, description, format_number, WIDE),
             "svg_narrow": render_chart(chart, f"{chart_id}-n", title, description, format_number, NARROW)}
 
