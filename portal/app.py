@@ -12,7 +12,7 @@ from flask import Flask, current_app, g, has_request_context, render_template, r
 from flask_babel import Babel, get_locale
 
 from .config import resolve_settings
-from .formatting import format_filesize, format_number
+from .formatting import day_element, format_filesize, format_number, time_element
 from .store import ReleaseStore
 from .urls import DATABASE_NAME, SQL_PREFIX, canonical_environ, parse_base_url
 
@@ -88,6 +88,8 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.jinja_env.filters["number"] = format_number
     app.jinja_env.filters["filesize"] = format_filesize
+    app.jinja_env.filters["timestamp"] = time_element
+    app.jinja_env.filters["day"] = day_element
 
     @app.errorhandler(404)
     def not_found(error):

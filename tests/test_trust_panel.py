@@ -20,7 +20,7 @@ def test_trust_answers_from_the_descriptor(client):
     assert answer(page, "author").startswith("Kementerian Dalam Negeri")
     assert "walidata: Dinas Komunikasi dan Informatika" in answer(page, "author")
     assert answer(page, "sources") == "Kepmendagri (uji)"
-    assert answer(page, "last-updated") == "2025-06-23 (tanggal dari produsen)"
+    assert answer(page, "last-updated") == "23 Jun 2025 (tanggal dari produsen)"
     assert answer(page, "next-due") == "Tidak ada jadwal tetap (tidak tentu)"
     assert answer(page, "validation").startswith("Ya,")
     assert answer(page, "changes").startswith("Versi 1, terbit")

@@ -16,7 +16,7 @@ from ..dcat import negotiate
 from ..citation import apa, bibtex, csl_json, ris
 from ..schema_org import dataset_jsonld
 from ..preview import browse, points, preview_rows
-from ..formats import FORMATS
+from ..formats import FORMATS, history_file_name
 from ..profile import DATASET_PROPERTIES
 from ..facets import FACET_KEYS, FACETS
 from ..search import SORTS, daily_cache, search
@@ -28,6 +28,8 @@ from .pages import blueprint, frequency_label, localized
 
 CACHED_PAGES = 500  # rendered dataset pages kept per worker and release
 PAGE_CACHE_LOCK = threading.Lock()
+# The changes page links each version's file by its own name and format.
+blueprint.add_app_template_global(history_file_name)
 KIND_LABELS = {"real": _l("Data nyata"), "sample": _l("Data sampel sintetis")}
 
 
