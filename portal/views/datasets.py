@@ -14,6 +14,7 @@ from ..formatting import format_number
 from ..chart_svg import render_chart
 from ..dcat import negotiate
 from ..citation import apa, bibtex, csl_json, ris
+from ..contact import report_link
 from ..schema_org import dataset_jsonld
 from ..preview import browse, points, preview_rows
 from ..formats import FORMATS, history_file_name
@@ -164,6 +165,8 @@ def render_dataset_page(name: str) -> str:
         previews=previews,
         profile=DATASET_PROPERTIES,
         formats=FORMATS,
+        report_url=report_link(dataset, catalog, url, gettext("Laporan kesalahan data"),
+                               gettext("Kesalahan yang saya temukan (tabel, kolom, baris, dan nilai yang benar bila tahu):")),
     )
 
 

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, g, jsonify, render_template
 from flask_babel import get_locale, gettext
 
 from ..config import today
+from ..contact import has_direct_contact, portal_contact, ppid
 from ..urls import table_url
 from ..profile import ACCESS_LABELS, FREQUENCY_LABELS
 from ..quality import CRITERIA, publisher_average, update_schedule
@@ -115,6 +116,7 @@ def publisher(publisher_id: str):
     datasets = catalog.datasets_of_publisher(publisher_id)
     produced = [d for d in catalog.datasets if d.author == publisher_id and d.publisher != publisher_id]
     return render_template("publisher/show.html", publisher=publisher, datasets=datasets, produced=produced,
+                           contact=portal_contact(catalog), ppid=ppid(catalog),
                            average=publisher_average(datasets, catalog, today()))
 
 
@@ -125,7 +127,10 @@ def changes():
 
 @blueprint.route("/about")
 def about():
-    return render_template("about.html", criteria=CRITERIA)
+    catalog = g.release.catalog
+    offices = sorted(catalog.publishers, key=lambda p: (p.kind != "opd", localized(p, "name")))
+    return render_template("about.html", criteria=CRITERIA, offices=offices, contact=portal_contact(catalog),
+                           ppid=ppid(catalog), has_direct_contact=has_direct_contact)
 
 
 @blueprint.route("/wilayah/<code>")
