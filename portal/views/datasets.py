@@ -14,6 +14,7 @@ from ..formatting import format_number
 from ..chart_svg import render_chart
 from ..dcat import negotiate
 from ..citation import apa, bibtex, csl_json, ris
+from ..constraints import constraints_raw, constraints_text
 from ..contact import report_link
 from ..schema_org import dataset_jsonld
 from ..preview import browse, points, preview_rows
@@ -31,6 +32,8 @@ CACHED_PAGES = 500  # rendered dataset pages kept per worker and release
 PAGE_CACHE_LOCK = threading.Lock()
 # The changes page links each version's file by its own name and format.
 blueprint.add_app_template_global(history_file_name)
+blueprint.add_app_template_global(constraints_text)  # the data dictionary's constraints in words
+blueprint.add_app_template_global(constraints_raw)
 KIND_LABELS = {"real": _l("Data nyata"), "sample": _l("Data sampel sintetis")}
 
 
