@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, current_app, g, has_request_context, render_template, request, url_for
+from flask import Flask, Response, current_app, g, has_request_context, render_template, request, url_for
 from flask_babel import Babel, get_locale
 
 from .config import resolve_settings
-from .formatting import format_filesize, format_number
+from .favicon import favicon_ico
+from .formatting import day_element, format_filesize, format_number, time_element
 from .store import ReleaseStore
 from .urls import DATABASE_NAME, SQL_PREFIX, canonical_environ, parse_base_url
 
@@ -42,6 +43,14 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(dcat_views.blueprint)
     app.register_blueprint(api.blueprint)
 
+    @app.route("/favicon.ico")
+    def favicon():
+        # Browsers ask for it on every site whatever the pages link; drawn in code (portal/favicon.py).
+        response = Response(favicon_ico(), mimetype="image/vnd.microsoft.icon")
+        response.cache_control.public = True
+        response.cache_control.max_age = 86400
+        return response
+
     @app.route("/-/health")
     def health():
         """For load balancers and people: which release is served, and which were refused."""
@@ -52,7 +61,7 @@ def create_app(config: dict | None = None) -> Flask:
     def pin_release():
         # One release per request: read `current` once, use it for the whole page.
         g.release = app.extensions["release_store"].current()
-        if g.release is None and request.endpoint not in ("static", "health"):
+        if g.release is None and request.endpoint not in ("static", "health", "favicon"):
             return render_template("errors/no_release.html"), 503
 
     @app.context_processor
@@ -88,6 +97,8 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.jinja_env.filters["number"] = format_number
     app.jinja_env.filters["filesize"] = format_filesize
+    app.jinja_env.filters["timestamp"] = time_element
+    app.jinja_env.filters["day"] = day_element
 
     @app.errorhandler(404)
     def not_found(error):

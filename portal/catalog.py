@@ -260,6 +260,8 @@ class Publisher:
     kind: str = "opd"  # opd: a Kota Malang perangkat daerah; external: another producer
     contact_url: str = ""
     email: str = ""  # contact address (CKAN author_email / maintainer_email, DCAT vcard:hasEmail)
+    phone: str = ""  # only as the office publishes it; empty pages say "belum tersedia"
+    address: str = ""
     adms_type: str = ""  # ADMS publisher type (NationalAuthority…); an OPD is a LocalAuthority
 
 

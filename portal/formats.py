@@ -68,3 +68,9 @@ def table_files(resource: ResourceInfo) -> list[TableFile]:
         if info is not None:
             found.append(TableFile(resource.name, fmt, info))
     return found
+
+
+def history_file_name(key: str) -> str:
+    """The file name of a version's file from its key in VersionInfo.files (the inverse of
+    TableFile.history_key): "t" -> "t.csv", "t.xlsx" -> "t.xlsx", "t.excel.csv" -> "t.excel.csv"."""
+    return key if split_file_name(key) else key + ORIGINAL.suffix

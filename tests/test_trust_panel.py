@@ -20,7 +20,7 @@ def test_trust_answers_from_the_descriptor(client):
     assert answer(page, "author").startswith("Kementerian Dalam Negeri")
     assert "walidata: Dinas Komunikasi dan Informatika" in answer(page, "author")
     assert answer(page, "sources") == "Kepmendagri (uji)"
-    assert answer(page, "last-updated") == "2025-06-23 (tanggal dari produsen)"
+    assert answer(page, "last-updated") == "23 Jun 2025 (tanggal dari produsen)"
     assert answer(page, "next-due") == "Tidak ada jadwal tetap (tidak tentu)"
     assert answer(page, "validation").startswith("Ya,")
     assert answer(page, "changes").startswith("Versi 1, terbit")
@@ -50,7 +50,8 @@ def test_dictionary_and_provenance_rendered_from_the_descriptor(client):
     assert text(row, "[data-stat=distinct]") == "unik 2"
     assert text(row, "[data-stat=range]") == "35.73.01 – 35.73.02"
     constraints = page.css_first(".dictionary-table[data-table=kecamatan_mini] tr[data-field=kode] [data-part=constraints]")
-    assert "required = True" in text(constraints, "*")
+    assert " ".join(constraints.text().split()) == "Batasan: wajib diisi"
+    assert constraints.attributes["title"] == "required = True"  # as the schema writes it
     assert text(page, "[data-field=metodologi]") == "Disalin untuk pengujian."
     assert text(page, "[data-field=dasar_hukum]") == "Kepmendagri (uji)"
     assert "Kepmendagri (uji)" in texts(page, "#provenance li")

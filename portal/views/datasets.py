@@ -12,9 +12,11 @@ from flask_babel import lazy_gettext as _l
 from ..config import today
 from ..dcat import negotiate
 from ..citation import apa, bibtex, csl_json, ris
+from ..constraints import constraints_raw, constraints_text
+from ..contact import report_link
 from ..schema_org import dataset_jsonld
 from ..preview import browse, points, preview_rows
-from ..formats import FORMATS
+from ..formats import FORMATS, history_file_name
 from ..profile import DATASET_PROPERTIES
 from ..facets import FACET_KEYS, FACETS
 from ..search import SORTS, daily_cache, search
@@ -26,6 +28,10 @@ from .pages import blueprint, frequency_label, localized
 
 CACHED_PAGES = 500  # rendered dataset pages kept per worker and release
 PAGE_CACHE_LOCK = threading.Lock()
+# The changes page links each version's file by its own name and format.
+blueprint.add_app_template_global(history_file_name)
+blueprint.add_app_template_global(constraints_text)  # the data dictionary's constraints in words
+blueprint.add_app_template_global(constraints_raw)
 KIND_LABELS = {"real": _l("Data nyata"), "sample": _l("Data sampel sintetis")}
 
 
@@ -135,6 +141,8 @@ def render_dataset_page(name: str) -> str:
         previews=previews,
         profile=DATASET_PROPERTIES,
         formats=FORMATS,
+        report_url=report_link(dataset, catalog, url, gettext("Laporan kesalahan data"),
+                               gettext("Kesalahan yang saya temukan (tabel, kolom, baris, dan nilai yang benar bila tahu):")),
     )
 
 

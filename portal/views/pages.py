@@ -6,6 +6,7 @@ from flask import Blueprint, abort, g, jsonify, render_template
 from flask_babel import get_locale, gettext
 
 from ..config import today
+from ..contact import has_direct_contact, portal_contact, ppid
 from ..urls import table_url
 from ..profile import ACCESS_LABELS, FREQUENCY_LABELS
 from ..quality import CRITERIA, publisher_average, update_schedule
@@ -34,6 +35,15 @@ def localized(item, attribute: str) -> str:
 
 
 @blueprint.app_template_global()
+def card_themes(dataset) -> list | None:
+    """The themes a dataset card shows, each once; None when it covers every theme, which the card
+    shows as one chip instead of six that say nothing about this dataset."""
+    catalog = g.release.catalog
+    themes = [t for t in (catalog.theme(i) for i in dict.fromkeys(dataset.themes)) if t]
+    return None if len(catalog.themes) > 1 and len(themes) == len(catalog.themes) else themes
+
+
+@blueprint.app_template_global()
 def sql_table_url(table: str, suffix: str = "") -> str:
     return table_url(table, suffix)
 
@@ -48,6 +58,15 @@ def schedule(dataset):
     return update_schedule(dataset, today())
 
 
+def publishing(catalog) -> list:
+    """The publishers that publish at least one dataset: the home page's count and /publisher's
+    leaderboard are both this list, so the two never disagree. The other entries of
+    metadata/publishers.yaml (offices with nothing published yet, outside producers) are listed
+    apart on /publisher."""
+    ids = {d.publisher for d in catalog.datasets}
+    return [p for p in catalog.publishers if p.id in ids]
+
+
 @blueprint.route("/")
 def home():
     catalog = g.release.catalog
@@ -56,7 +75,7 @@ def home():
         "datasets": len(catalog.datasets),
         "tables": sum(len(d.resources) for d in catalog.datasets),
         "rows": sum(d.total_rows for d in catalog.datasets),
-        "publishers": len({d.publisher for d in catalog.datasets}),
+        "publishers": len(publishing(catalog)),
     }
     latest = sorted(catalog.datasets, key=lambda d: (d.current_version.date if d.current_version else "", not d.sample),
                     reverse=True)
@@ -81,11 +100,13 @@ def publisher_list():
     """The publishers as a leaderboard: average quality score, best first."""
     catalog = g.release.catalog
     rows = []
-    for publisher in catalog.publishers:
+    active = publishing(catalog)
+    for publisher in active:
         datasets = catalog.datasets_of_publisher(publisher.id)
         rows.append((publisher, datasets, publisher_average(datasets, catalog, today())))
     rows.sort(key=lambda row: (row[2] is None, -(row[2] or 0), row[0].name))
-    return render_template("publisher/list.html", publishers=rows)
+    others = [(p, [d for d in catalog.datasets if d.author == p.id]) for p in catalog.publishers if p not in active]
+    return render_template("publisher/list.html", publishers=rows, others=others)
 
 
 @blueprint.route("/publisher/<publisher_id>")
@@ -95,6 +116,7 @@ def publisher(publisher_id: str):
     datasets = catalog.datasets_of_publisher(publisher_id)
     produced = [d for d in catalog.datasets if d.author == publisher_id and d.publisher != publisher_id]
     return render_template("publisher/show.html", publisher=publisher, datasets=datasets, produced=produced,
+                           contact=portal_contact(catalog), ppid=ppid(catalog),
                            average=publisher_average(datasets, catalog, today()))
 
 
@@ -105,7 +127,10 @@ def changes():
 
 @blueprint.route("/about")
 def about():
-    return render_template("about.html", criteria=CRITERIA)
+    catalog = g.release.catalog
+    offices = sorted(catalog.publishers, key=lambda p: (p.kind != "opd", localized(p, "name")))
+    return render_template("about.html", criteria=CRITERIA, offices=offices, contact=portal_contact(catalog),
+                           ppid=ppid(catalog), has_direct_contact=has_direct_contact)
 
 
 @blueprint.route("/wilayah/<code>")
