@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import math
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .catalog import ResourceInfo
+from .labels import labels_for
 
 PREVIEW_ROWS = 10
 PAGE_ROWS = 25
@@ -24,6 +25,7 @@ class Page:
     total: int  # rows matching the filter
     page: int
     pages: int
+    labels: dict[str, dict] = field(default_factory=dict)  # column -> {code: label} (kelurahan names)
 
 
 def connect(db_path: Path) -> sqlite3.Connection:
@@ -41,7 +43,8 @@ def preview_rows(db_path: Path, table: str, columns: list[str], limit: int = PRE
 
 
 def browse(db_path: Path, resource: ResourceInfo, sort: str | None = None, descending: bool = False,
-           column: str | None = None, contains: str = "", page: int = 1, per_page: int = PAGE_ROWS) -> Page:
+           column: str | None = None, contains: str = "", page: int = 1, per_page: int = PAGE_ROWS,
+           references: dict[str, tuple[str, str, str]] | None = None) -> Page:
     """One page of rows, optionally sorted by a column and filtered to rows whose column contains a text."""
     columns = [f.name for f in resource.fields]
     where, params = "", []
@@ -56,9 +59,10 @@ def browse(db_path: Path, resource: ResourceInfo, sort: str | None = None, desce
         selected = ", ".join(f'"{c}"' for c in columns)
         rows = conn.execute(f'select {selected} from "{resource.name}" {where} {order} limit ? offset ?',
                             params + [per_page, (page - 1) * per_page]).fetchall()
+        labels = labels_for(conn, columns, rows, references or {})
     finally:
         conn.close()
-    return Page(columns, rows, total, page, pages)
+    return Page(columns, rows, total, page, pages, labels)
 
 
 MAX_POINTS = 5000

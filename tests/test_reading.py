@@ -29,7 +29,7 @@ def test_table_browsing_sorts_filters_and_pages(client):
     url = "/dataset/layanan-mini/data/pengaduan_mini"
     page = parse(client.get(url + "?sort=biaya&order=desc"))
     first_row = [td.text(strip=True) for td in page.css(".browse-table tbody tr")[0].css("td")]
-    assert first_row[:4] == ["3", "2024-02-01", "35.73.02.1001", "20000.0"]
+    assert first_row[:4] == ["3", "2024-02-01", "35.73.02.1001Klojen", "20000.0"]  # the code, and its name
     assert page.css_first("th[aria-sort=descending] a").attributes["data-sort-column"] == "biaya"
     filtered = parse(client.get(url + "?column=kode_kelurahan&contains=35.73.02"))
     assert filtered.css_first("#row-count").attributes["data-total"] == "2"
@@ -124,3 +124,12 @@ def test_dataset_page_is_light(client):
     css = client.get("/static/portal.css").data
     assert len(html) + len(css) < 200_000
     assert b"leaflet" not in html  # the map library loads only where there is a map
+
+
+def test_the_table_browser_shows_names_beside_codes(client):
+    """As Datasette does: a column pointing at a reference table shows the referenced row's name."""
+    page = parse(client.get("/dataset/layanan-mini/data/pengaduan_mini"))
+    cells = page.css("td[data-label=kode_kelurahan]")
+    assert cells and all(cell.css_first(".code-label") is not None for cell in cells)
+    assert text(cells[0], ".code-label") == "Balearjosari" and text(cells[0], "*").startswith("35.73.01.1001")
+    assert page.css_first("td[data-label=kategori] .code-label") is None  # not a code

@@ -12,6 +12,7 @@ import frictionless
 
 from ..formats import GENERATED
 from ..catalog import DatasetInfo, FieldInfo, FileInfo, ForeignKey, QueryInfo, ResourceInfo, ValidationInfo
+from ..labels import label_column
 from .charts import compute_chart, find_geo, plan_charts
 from .descriptor import foreign_keys, normalize_key
 from .load import LoadablePackage, TableLoad
@@ -172,13 +173,6 @@ def table_description_html(description: str, dataset: str, table: str) -> str:
     return (f"<p>{escape(description)}</p><p><a href=\"../../dataset/{quote(dataset)}\">Halaman dataset / dataset "
             f"page</a> · <a href=\"../../download/{quote(dataset)}/{quote(table)}.csv\" data-part=\"full-csv\">"
             "Unduh seluruh tabel (CSV, dengan checksum) / download the whole table</a></p>")
-
-
-def label_column(resource: ResourceInfo) -> str | None:
-    """The column Datasette shows beside a foreign key pointing at this table (the kelurahan name
-    next to its code)."""
-    names = [f.name for f in resource.fields if f.type == "string" and f.name not in resource.primary_key]
-    return next((n for n in names if n == "nama"), next((n for n in names if n.startswith("nama")), None))
 
 
 def column_description(field: FieldInfo) -> str:

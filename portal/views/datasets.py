@@ -15,6 +15,7 @@ from ..citation import apa, bibtex, csl_json, ris
 from ..constraints import constraints_raw, constraints_text
 from ..contact import report_link
 from ..schema_org import dataset_jsonld
+from ..labels import labelled_columns
 from ..preview import browse, points, preview_rows
 from ..formats import FORMATS, history_file_name
 from ..profile import DATASET_PROPERTIES
@@ -154,7 +155,7 @@ def dataset_rows(name: str, resource_name: str):
     args = request.args
     page = browse(g.release.file("portal.db"), resource, sort=args.get("sort"), descending=args.get("order") == "desc",
                   column=args.get("column"), contains=args.get("contains", "").strip(),
-                  page=args.get("page", 1, type=int))
+                  page=args.get("page", 1, type=int), references=labelled_columns(g.release.catalog, resource))
     return render_template("dataset/rows.html", dataset=dataset, resource=resource, page=page,
                            sort=args.get("sort"), order=args.get("order", "asc"),
                            column=args.get("column", ""), contains=args.get("contains", ""))
