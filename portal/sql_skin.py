@@ -39,6 +39,19 @@ LOOKUPS = {"contains": N_("memuat"), "ends with": N_("diakhiri"), "starts with":
            "date": N_("tanggal"), "not like": "not like"}
 
 
+# The words of Datasette's English description of a table's filters and sort ("where status =
+# \"selesai\" sorted by id descending"), in Indonesian; the column names and values stay as they are.
+DESCRIPTION_WORDS = [("where ", "dengan "), (" and ", " dan "), ("sorted by ", "diurutkan menurut "),
+                     (" descending", " menurun"), ("search matches ", "pencarian cocok dengan ")]
+
+
+def describe(text: str, language: str) -> str:
+    if language == DEFAULT_LANGUAGE:
+        for english, indonesian in DESCRIPTION_WORDS:
+            text = text.replace(english, indonesian)
+    return text
+
+
 @lru_cache(maxsize=None)
 def catalog_for(language: str) -> NullTranslations:
     if language == DEFAULT_LANGUAGE:
@@ -117,6 +130,7 @@ def extra_template_vars(request):
 
     _ = translator(language)
     return {"ui_language": language, "_": _, "portal_link": portal_link, "language_url": language_url,
+            "describe": lambda text: describe(text, language),
             "number": lambda value: format_decimal(value, locale=language),
             "lookup_label": lambda display: _(LOOKUPS[display]) if display in LOOKUPS else display}
 
