@@ -16,6 +16,8 @@ from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 from datasette import hookimpl
 from datasette.plugins import pm
+from datasette.utils import add_cors_headers
+from datasette.utils.asgi import NotFound, Response
 
 from .urls import SQL_PREFIX
 
@@ -133,6 +135,25 @@ def extra_template_vars(request):
             "describe": lambda text: describe(text, language),
             "number": lambda value: format_decimal(value, locale=language),
             "lookup_label": lambda display: _(LOOKUPS[display]) if display in LOOKUPS else display}
+
+
+@hookimpl  # not trylast: Datasette's own (trylast) always answers, so it must come after
+def handle_exception(datasette, request, exception):
+    """Datasette renders its error pages without the request, so without extra_template_vars: a 404
+    page came in Indonesian whatever the cookie said. Rendered here with the request instead; other
+    errors stay Datasette's (and portal.sql's, which answers the caller's mistakes first)."""
+    if not isinstance(exception, NotFound) or request.path.endswith(".json"):
+        return None
+
+    async def page():
+        headers = {}
+        if datasette.cors:
+            add_cors_headers(headers)
+        info = {"ok": False, "error": exception.args[0] if exception.args else "", "status": 404, "title": None}
+        html = await datasette.render_template(["404.html", "error.html"], info, request=request)
+        return Response.html(html, status=404, headers=headers)
+
+    return page
 
 
 if not pm.has_plugin(PLUGIN_NAME):

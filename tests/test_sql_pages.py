@@ -109,6 +109,16 @@ def test_error_page_in_indonesian(asgi_client):
     assert "Tabel tidak ditemukan" in text(parse(response), "[role=alert]")
 
 
+def test_error_page_in_english_with_a_language_switch(asgi_client):
+    response = asgi_client.get("/sql/portal/nope", headers=ENGLISH)
+    assert response.status_code == 404
+    page = parse(response)
+    assert page.css_first("html").attributes["lang"] == "en"
+    assert text(page, "[role=alert]") == "Table not found"
+    assert page.css_first("#switch-language").attributes["href"] == "/sql/portal/nope?lang=id"
+    assert asgi_client.get("/sql/portal/nope.json").json()["status"] == 404
+
+
 def test_every_filter_control_is_labelled(asgi_client):
     page = parse(asgi_client.get("/sql/portal/pengaduan_mini?kanal=web"))
     controls = page.css("form.filters select, form.filters input:not([type=hidden]):not([type=submit])")
