@@ -270,6 +270,11 @@ def test_language_switch_on_sql_pages(server, page_for):
     page.goto(server.base + table)
     expect(page.locator("html")).to_have_attribute("lang", "id")
     assert "baris" in page.locator("h2.row-count").inner_text()
+    page.wait_for_load_state("load")
+    # Datasette's column menu (built by its table.js) is in the page's language too.
+    assert page.locator(".dropdown-menu a.dropdown-sort-asc").text_content() == "Urutkan naik"
+    page.locator(".rows-and-columns th svg.dropdown-menu-icon").nth(1).click()
+    expect(page.locator(".dropdown-menu .dropdown-column-type")).to_contain_text("Tipe: ")
     screenshot(page, "flow4-sql-language", "desktop", "01-table-id")
 
     with page.expect_navigation():
@@ -278,6 +283,7 @@ def test_language_switch_on_sql_pages(server, page_for):
     assert urlparse(page.url).path == table and "lang" not in query(page.url), page.url
     count = page.locator("h2.row-count").inner_text()
     assert "rows" in count and "where" not in count and "lang" not in count, count  # not filtered by lang
+    assert page.locator(".dropdown-menu a.dropdown-sort-asc").text_content() == "Sort ascending"
     if EN_CATALOG.exists():
         assert page.locator('form.filters input[type="submit"]').get_attribute("value") == "Apply"
     screenshot(page, "flow4-sql-language", "desktop", "02-table-en")
