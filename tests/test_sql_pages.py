@@ -64,6 +64,7 @@ def test_lang_stays_a_filter_in_the_json_api(asgi_client):
 def test_english_portal_pages_link_into_sql_with_their_language(client):
     page = parse(client.get("/dataset/layanan-mini?lang=en"))
     assert "/sql/portal?lang=en" in [a.attributes.get("href") for a in page.css("header a")]
+    assert "/sql/portal/pengaduan_mini?lang=en" in [a.attributes.get("href") for a in page.css("a")]
     assert [a for a in page.css("a.button") if a.attributes.get("href", "").startswith("/sql/portal/")
             and a.attributes["href"].endswith("?lang=en")]
 
