@@ -130,7 +130,8 @@ def with_script_hashes(send):
                          for script in INLINE_SCRIPT.findall(body))
         headers = [(k, v) for k, v in start.get("headers", []) if k.lower() not in (b"content-length", b"content-security-policy")]
         csp = CSP_DATASETTE.format(hashes=hashes) + "; frame-ancestors 'self'"
-        headers += [(b"content-length", str(len(body)).encode()), (b"content-security-policy", csp.encode())]
+        headers += [(b"content-length", str(len(body)).encode()), (b"content-security-policy", csp.encode()),
+                    (b"vary", b"Cookie")]  # the page's language comes from the portal_lang cookie
         await send(dict(start, headers=headers))
         await send({"type": "http.response.body", "body": body})
 

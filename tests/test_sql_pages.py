@@ -56,6 +56,11 @@ def test_lang_parameter_becomes_the_cookie_not_a_column_filter(fresh_cookies):
     assert "portal_lang=id" in back.headers["set-cookie"]
 
 
+def test_pages_vary_by_the_language_cookie(asgi_client):
+    vary = asgi_client.get("/sql/portal/pengaduan_mini").headers["vary"].lower()
+    assert "cookie" in vary and "accept-encoding" in vary
+
+
 def test_lang_stays_a_filter_in_the_json_api(asgi_client):
     response = asgi_client.get("/sql/portal/pengaduan_mini.json?lang=en")
     assert response.status_code != 302  # Datasette reads it (as a column filter), no redirect
