@@ -19,6 +19,7 @@ from .compression import with_compression
 from .file_offload import OFFLOAD_SCOPE_KEY, FileOffload
 from .request_body import TOO_LARGE, TOO_SLOW, declared_length, has_body, read_body, replaying
 from .sql import DatasettePool
+from .sql_skin import language_cookie, language_redirect
 from .urls import SQL_PREFIX, TrustedProxies, canonical_scope, parse_base_url
 
 
@@ -55,6 +56,8 @@ class PortalApplication:
         if scope["type"] == "http" and (path == SQL_PREFIX or path.startswith(SQL_PREFIX + "/")):
             if scope.get("method", "GET") not in SQL_METHODS:  # Datasette answers PROPFIND & co. with a 500
                 return await plain_response(send, 405, b"Method not allowed", [(b"allow", b", ".join(SQL_METHODS_BYTES))])
+            if (switch := language_redirect(scope)) is not None:
+                return await switch_language(send, *switch)
             release = self.store.current()
             if release is not None:
                 datasette_app = await self.sql.app_for(release)
@@ -127,7 +130,8 @@ def with_script_hashes(send):
                          for script in INLINE_SCRIPT.findall(body))
         headers = [(k, v) for k, v in start.get("headers", []) if k.lower() not in (b"content-length", b"content-security-policy")]
         csp = CSP_DATASETTE.format(hashes=hashes) + "; frame-ancestors 'self'"
-        headers += [(b"content-length", str(len(body)).encode()), (b"content-security-policy", csp.encode())]
+        headers += [(b"content-length", str(len(body)).encode()), (b"content-security-policy", csp.encode()),
+                    (b"vary", b"Cookie")]  # the page's language comes from the portal_lang cookie
         await send(dict(start, headers=headers))
         await send({"type": "http.response.body", "body": body})
 
@@ -240,6 +244,15 @@ async def plain_response(send, status: int, body: bytes, headers: list[tuple[byt
                 "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode()),
                             *headers]})
     await send({"type": "http.response.body", "body": body})
+
+
+async def switch_language(send, language: str | None, location: str) -> None:
+    """?lang= under /sql becomes the language cookie, and the same page without it (to Datasette
+    it would be a filter on a column named lang)."""
+    headers = [(b"location", location.encode("latin-1")), (b"cache-control", b"no-store")]
+    if language:
+        headers.append((b"set-cookie", language_cookie(language)))
+    await plain_response(send, 302, b"", headers)
 
 
 async def too_many_requests(send) -> None:

@@ -21,6 +21,7 @@ from datasette.utils.asgi import Response
 from datasette.plugins import pm
 from jinja2 import FileSystemLoader
 
+from . import sql_skin
 from .urls import DATABASE_NAME, SQL_PREFIX
 from .store import Release
 
@@ -146,12 +147,14 @@ def build_datasette(release: Release, settings: dict) -> Datasette:
             "allow_download": True,
         },
     )
-    # The portal's header and footer partials, after Datasette's own templates; they
-    # call _() for translation, which here simply returns the Indonesian text.
+    # The portal's header and footer partials, after Datasette's own templates. The request's
+    # language, _() and the links that keep it come from sql_skin's extra_template_vars; these
+    # globals are the Indonesian defaults and what this release knows of its tables.
     ds.jinja_env.loader.loaders.append(FileSystemLoader(str(TEMPLATES)))
-    ds.jinja_env.globals["_"] = lambda text, **values: text % values if values else text
+    ds.jinja_env.globals["_"] = sql_skin.translator(sql_skin.DEFAULT_LANGUAGE)
     ds.jinja_env.globals["portal_link"] = lambda path: path
-    ds.jinja_env.globals["ui_language"] = "id"
+    ds.jinja_env.globals["ui_language"] = sql_skin.DEFAULT_LANGUAGE
+    ds.jinja_env.globals.update(sql_skin.portal_vars(release))
     return ds
 
 

@@ -310,7 +310,10 @@ def test_point_map_draws_offline(server, page_for):
 
 # --------------------------------------------------------------------------- accessibility
 
-A11Y_PAGES = ["/", "/dataset", "/dataset/kode-wilayah-indonesia", "/dataset/sampel-pengaduan-layanan", "/about"]
+# Datasette's page families under /sql: database, table, row, query, canned query, error.
+SQL_PAGES = ["/sql/portal", "/sql/portal/sampel_pengaduan_layanan", "/sql/portal/kota_malang_kelurahan/35~2E73~2E01~2E1001",
+             "/sql/portal?sql=select+1", "/sql/portal/pengaduan_per_kecamatan", "/sql/portal/nope"]
+A11Y_PAGES = ["/", "/dataset", "/dataset/kode-wilayah-indonesia", "/dataset/sampel-pengaduan-layanan", "/about", *SQL_PAGES]
 
 
 @pytest.mark.parametrize("path", A11Y_PAGES)
@@ -328,6 +331,60 @@ def test_no_serious_accessibility_violations(server, page_for, viewport, path):
     if serious and (path, viewport) in KNOWN_A11Y_BUGS:
         pytest.xfail(KNOWN_A11Y_BUGS[(path, viewport)] + "\n" + describe_violations(serious))
     assert not serious, f"axe on {path} at {viewport}:\n{describe_violations(serious)}"
+
+
+@pytest.mark.parametrize("path", A11Y_PAGES)
+def test_no_page_scrolls_sideways_on_a_phone(server, page_for, path):
+    """At 375 px only tables scroll, inside their own box; the page itself never does (a canned
+    query's SQL on one line made it 1,943 px wide)."""
+    page = page_for("mobile")
+    page.goto(server.base + path)
+    page.wait_for_load_state("load")
+    widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    if widths[0] > widths[1]:
+        screenshot(page, "overflow" + path, "mobile", "page")
+    assert widths[0] <= widths[1], f"{path} is {widths[0]} px wide at {widths[1]} px"
+
+
+def test_language_switch_on_sql_pages(server, page_for):
+    """Indonesian by default; the switch gives English (kept in a cookie, never a column filter),
+    and English portal pages lead into /sql in English."""
+    page = page_for("desktop")
+    table = "/sql/portal/sampel_pengaduan_layanan"
+    page.goto(server.base + table)
+    expect(page.locator("html")).to_have_attribute("lang", "id")
+    assert "baris" in page.locator("h2.row-count").inner_text()
+    page.wait_for_load_state("load")
+    # Datasette's column menu (built by its table.js) is in the page's language too.
+    assert page.locator(".dropdown-menu a.dropdown-sort-asc").text_content() == "Urutkan naik"
+    page.locator(".rows-and-columns th svg.dropdown-menu-icon").nth(1).click()
+    expect(page.locator(".dropdown-menu .dropdown-column-type")).to_contain_text("Tipe: ")
+    screenshot(page, "flow4-sql-language", "desktop", "01-table-id")
+
+    with page.expect_navigation():
+        page.click("#switch-language")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    assert urlparse(page.url).path == table and "lang" not in query(page.url), page.url
+    count = page.locator("h2.row-count").inner_text()
+    assert "rows" in count and "where" not in count and "lang" not in count, count  # not filtered by lang
+    assert page.locator(".dropdown-menu a.dropdown-sort-asc").text_content() == "Sort ascending"
+    if EN_CATALOG.exists():
+        assert page.locator('form.filters input[type="submit"]').get_attribute("value") == "Apply"
+    screenshot(page, "flow4-sql-language", "desktop", "02-table-en")
+
+    with page.expect_navigation():  # English follows to other Datasette pages, and to the dataset page
+        page.click("#dataset-link")
+    assert urlparse(page.url).path == "/dataset/sampel-pengaduan-layanan" and query(page.url).get("lang") == ["en"]
+
+    with page.expect_navigation():
+        page.locator("header nav a", has_text="SQL").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    assert urlparse(page.url).path == "/sql/portal", page.url
+
+    with page.expect_navigation():
+        page.click("#switch-language")
+    expect(page.locator("html")).to_have_attribute("lang", "id")
+    screenshot(page, "flow4-sql-language", "desktop", "03-database-id")
 
 
 # --------------------------------------------------------------------------- page weight

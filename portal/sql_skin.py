@@ -1,0 +1,160 @@
+"""Datasette's pages as the portal's own: the language of each request, its translations, and
+which dataset a table or canned query belongs to (templates/datasette/ uses them).
+
+The language travels in a cookie under /sql: ``?lang=`` there would be read by Datasette as a
+column filter, so portal.asgi turns it into this cookie and redirects without it.
+"""
+
+from __future__ import annotations
+
+import sys
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode
+
+from babel.numbers import format_decimal
+from babel.support import NullTranslations, Translations
+from datasette import hookimpl
+from datasette.plugins import pm
+from datasette.utils import add_cors_headers
+from datasette.utils.asgi import NotFound, Response
+
+from .urls import SQL_PREFIX
+
+LANGUAGE_COOKIE = "portal_lang"
+LANGUAGES = ("id", "en")
+DEFAULT_LANGUAGE = "id"
+TRANSLATIONS = Path(__file__).parent / "translations"
+PLUGIN_NAME = "portal-sql-skin"
+
+
+def N_(text: str) -> str:
+    """Marks a string for extraction; translated where it is shown."""
+    return text
+
+
+# Datasette's filter operators (filters.lookups() gives their English display text).
+LOOKUPS = {"contains": N_("memuat"), "ends with": N_("diakhiri"), "starts with": N_("diawali"),
+           "in": N_("salah satu dari"), "not in": N_("bukan salah satu dari"), "array contains": N_("larik memuat"),
+           "array does not contain": N_("larik tidak memuat"), "is null": N_("null"),
+           "is not null": N_("bukan null"), "is blank": N_("kosong"), "is not blank": N_("tidak kosong"),
+           "date": N_("tanggal"), "not like": "not like"}
+
+
+# The words of Datasette's English description of a table's filters and sort ("where status =
+# \"selesai\" sorted by id descending"), in Indonesian; the column names and values stay as they are.
+DESCRIPTION_WORDS = [("where ", "dengan "), (" and ", " dan "), ("sorted by ", "diurutkan menurut "),
+                     (" descending", " menurun"), ("search matches ", "pencarian cocok dengan ")]
+
+
+def describe(text: str, language: str) -> str:
+    if language == DEFAULT_LANGUAGE:
+        for english, indonesian in DESCRIPTION_WORDS:
+            text = text.replace(english, indonesian)
+    return text
+
+
+@lru_cache(maxsize=None)
+def catalog_for(language: str) -> NullTranslations:
+    if language == DEFAULT_LANGUAGE:
+        return NullTranslations()  # the msgids are Indonesian
+    return Translations.load(str(TRANSLATIONS), [language])
+
+
+def translator(language: str):
+    gettext = catalog_for(language).gettext
+
+    def _(text: str, **values) -> str:
+        text = gettext(text)
+        return text % values if values else text
+
+    return _
+
+
+def request_language(request) -> str:
+    asked = request.cookies.get(LANGUAGE_COOKIE) if request is not None else None
+    return asked if asked in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def language_redirect(scope: dict) -> tuple[str | None, str] | None:
+    """For a GET of an HTML page under /sql with ``lang=`` among its parameters: the language asked for
+    (None when not one of ours) and the same URL without the parameter. None otherwise: JSON and CSV
+    keep ``lang`` as Datasette reads it, a column filter."""
+    if scope.get("method", "GET") not in ("GET", "HEAD"):
+        return None
+    path = scope.get("path", "")
+    if path.rsplit("/", 1)[-1].rpartition(".")[2] in ("json", "csv", "db"):
+        return None
+    pairs = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+    asked = [value for name, value in pairs if name == "lang"]
+    if not asked:
+        return None
+    rest = urlencode([(name, value) for name, value in pairs if name != "lang"])
+    raw_path = (scope.get("raw_path") or path.encode()).decode("latin-1")
+    return (asked[-1] if asked[-1] in LANGUAGES else None), raw_path + ("?" + rest if rest else "")
+
+
+def language_cookie(language: str) -> bytes:
+    return f"{LANGUAGE_COOKIE}={language}; Path={SQL_PREFIX}; Max-Age=31536000; SameSite=Lax".encode()
+
+
+def portal_vars(release) -> dict:
+    """Per release: portal titles, and each table's and canned query's dataset (name, title, sample)."""
+    catalog = release.catalog
+    tables, queries = {}, {}
+    for dataset in catalog.datasets:
+        info = {"name": dataset.name, "title": dataset.title, "title_en": dataset.title_en or dataset.title,
+                "sample": dataset.sample}
+        tables.update({resource.name: info for resource in dataset.resources})
+        queries.update({query.name: info for query in dataset.queries})
+    portal = catalog.portal or {}
+    title = portal.get("title") or "Portal Data Terbuka"
+    return {"portal_tables": tables, "portal_queries": queries, "release": release,
+            "portal_titles": {"id": title, "en": portal.get("title_en") or title}}
+
+
+@hookimpl
+def extra_template_vars(request):
+    """Datasette plugin hook: the request's language and what depends on it."""
+    language = request_language(request)
+
+    def portal_link(path: str) -> str:
+        # Portal pages carry the language in ?lang=; links into /sql need not (the cookie does).
+        if language == DEFAULT_LANGUAGE or path.startswith(SQL_PREFIX):
+            return path
+        return f"{path}{'&' if '?' in path else '?'}lang={language}"
+
+    def language_url(code: str) -> str:
+        if request is None:
+            return f"{SQL_PREFIX}/?lang={code}"
+        pairs = [(k, v) for k, v in parse_qsl(request.query_string, keep_blank_values=True) if k != "lang"]
+        return f"{SQL_PREFIX}{request.path}?{urlencode(pairs + [('lang', code)])}"
+
+    _ = translator(language)
+    return {"ui_language": language, "_": _, "portal_link": portal_link, "language_url": language_url,
+            "describe": lambda text: describe(text, language),
+            "number": lambda value: format_decimal(value, locale=language),
+            "lookup_label": lambda display: _(LOOKUPS[display]) if display in LOOKUPS else display}
+
+
+@hookimpl  # not trylast: Datasette's own (trylast) always answers, so it must come after
+def handle_exception(datasette, request, exception):
+    """Datasette renders its error pages without the request, so without extra_template_vars: a 404
+    page came in Indonesian whatever the cookie said. Rendered here with the request instead; other
+    errors stay Datasette's (and portal.sql's, which answers the caller's mistakes first)."""
+    if not isinstance(exception, NotFound) or request.path.endswith(".json"):
+        return None
+
+    async def page():
+        headers = {}
+        if datasette.cors:
+            add_cors_headers(headers)
+        info = {"ok": False, "error": exception.args[0] if exception.args else "", "status": 404, "title": None}
+        html = await datasette.render_template(["404.html", "error.html"], info, request=request)
+        return Response.html(html, status=404, headers=headers)
+
+    return page
+
+
+if not pm.has_plugin(PLUGIN_NAME):
+    pm.register(sys.modules[__name__], name=PLUGIN_NAME)
