@@ -88,14 +88,16 @@ class PortalApplication:
 
 
     async def warm_up(self) -> None:
-        """Start the live release's Datasette and render the home page once before serving: otherwise the
-        first visitors of every (re)started worker wait a second or two for it (bench/load_test.py)."""
+        """Start the live release's Datasette, render the home page and search once before serving: otherwise
+        the first visitors of every (re)started worker wait a second or two for it (bench/load_test.py), and
+        the first search for the stemmer's dictionary."""
         release = self.store.current()
         if release is None:
             return
         await self.sql.app_for(release)
         with self.flask_app.test_client() as client:
             client.get("/", base_url=self.base_url.origin)
+            client.get("/dataset?q=pengaduan", base_url=self.base_url.origin)
 
 
 # Our pages load scripts and styles from the portal only. Datasette's pages carry inline

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .facets import FACET_KEYS
-from .search import SORTS
+from .search import FEW, SORTS
 
 STRING = {"type": "string"}
 INTEGER = {"type": "integer"}
@@ -41,7 +41,9 @@ def openapi_document(title: str) -> dict:
             "/api/v1/search": {"get": {
                 "summary": "Full-text search with facets", "operationId": "search",
                 "parameters": [{"name": "q", "in": "query", "required": False, "schema": STRING,
-                                "description": "Words to find; each is matched as a prefix."},
+                                "description": "Words to find; each is matched as a prefix, by its Indonesian stem "
+                                               f"and by its synonyms. When fewer than {FEW} datasets match, misspelt "
+                                               "words are corrected too (see corrections)."},
                                {"name": "sort", "in": "query", "required": False,
                                 "schema": {"type": "string", "enum": list(SORTS)}},
                                PAGE, *facet_parameters],
@@ -72,7 +74,11 @@ def openapi_document(title: str) -> dict:
                 "count": INTEGER, "page": INTEGER, "pages": INTEGER,
                 "results": {"type": "array", "items": {"$ref": "#/components/schemas/DatasetSummary"}},
                 "facets": {"type": "object", "additionalProperties": {"type": "array", "items": {
-                    "type": "object", "properties": {"value": STRING, "count": INTEGER, "selected": {"type": "boolean"}}}}}}},
+                    "type": "object", "properties": {"value": STRING, "count": INTEGER, "selected": {"type": "boolean"}}}}},
+                "corrections": {"type": "array", "items": STRING,
+                                "description": "Catalog words misspelt query words were also matched as"},
+                "suggestion": {"type": "string", "nullable": True,
+                               "description": "When nothing matches: a corrected query that finds datasets"}}},
             "Releases": {"type": "object", "required": ["current", "releases"], "properties": {
                 "current": STRING, "releases": {"type": "array", "items": {"type": "object"}}}},
         }},

@@ -39,6 +39,9 @@ HINTS = {
     "scheme-error": (N_("Berkas data tidak dapat dibuka."), N_("Periksa path berkas di datapackage.json.")),
     "portal-metadata": (N_("Metadata tidak lengkap atau tidak dikenal."),
                         N_("Lengkapi datapackage.json sesuai profil metadata (README) dan id di metadata/*.yaml.")),
+    "portal-synonyms": (N_("Daftar sinonim pencarian tidak sah."),
+                        N_("Tulis metadata/synonyms.yaml sebagai daftar kelompok, satu kelompok per baris, misalnya "
+                           "- [keluhan, pengaduan, aduan]; satu kata hanya di satu kelompok.")),
     "portal-license": (N_("Lisensi tidak dapat dikenali."),
                        N_("Tulis name berupa id di metadata/licenses.yaml (huruf besar atau kecil sama saja) atau path "
                           "berupa URL lisensinya. Untuk lisensi lain, tambahkan entri ke metadata/licenses.yaml dengan "

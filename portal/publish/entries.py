@@ -24,7 +24,7 @@ from .history import dataset_versions, record_release
 from .load import LoadablePackage, TableLoad
 from .metadata import PortalMetadata
 from .report import DatasetOutcome, Issue
-from .search_index import searchable_row
+from .search_index import SearchRow, searchable_row
 
 
 @dataclass
@@ -47,7 +47,7 @@ class Entry:
     """One package as the release describes it."""
 
     dataset: DatasetInfo
-    search_row: tuple
+    search_row: SearchRow
     datasette: tuple[dict, dict]  # its tables and canned queries in Datasette's metadata
     issues: list[Issue]  # its example queries that do not run
 

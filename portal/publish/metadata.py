@@ -1,4 +1,4 @@
-"""Portal-wide metadata from metadata/*.yaml: identity, themes, publishers, licences."""
+"""Portal-wide metadata from metadata/*.yaml: identity, themes, publishers, licences, search synonyms."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import yaml
 from ..catalog import License, Place, Publisher, Theme
 from ..ckan.licenses import BY_ID as CKAN_LICENSES
 from .places import load_places
+from .synonyms import load_synonyms
 from ..messages import issue
 from ..profile import N_
 from .report import Issue
@@ -30,6 +31,7 @@ class PortalMetadata:
     publishers: list[Publisher] = field(default_factory=list)
     licenses: list[License] = field(default_factory=list)
     places: list[Place] = field(default_factory=list)
+    synonyms: list[list[str]] = field(default_factory=list)  # folded terms, one list per group
 
     def ids(self, kind: str) -> set[str]:
         return {entry.id for entry in getattr(self, kind)}
@@ -70,7 +72,8 @@ def load_metadata(metadata_dir: Path) -> tuple[PortalMetadata, list[Issue]]:
                                 N_("lisensi %(id)s perlu ckan_id, id-nya di daftar lisensi CKAN: salah satu dari "
                                    "%(choices)s"), field="ckan_id", id=repr(license.id), choices=", ".join(CKAN_LICENSES)))
     metadata.places, problems = load_places(metadata_dir)
-    return metadata, issues + problems
+    metadata.synonyms, synonym_problems = load_synonyms(metadata_dir)
+    return metadata, issues + problems + synonym_problems
 
 
 def _read_yaml(path: Path, expected: type):

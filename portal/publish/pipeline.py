@@ -278,7 +278,7 @@ def write_release(build_dir: Path, staging: Path, previous_release: Path | None,
     with writing(staging / "catalog.json"):
         catalog.dump(staging / "catalog.json")
     with writing(staging / SEARCH_DB):
-        build_search_index([entry.search_row for entry in entries], staging / SEARCH_DB)
+        build_search_index([entry.search_row for entry in entries], metadata.synonyms, staging / SEARCH_DB)
     write_json(staging / "datasette.json", datasette_metadata(catalog.portal, [entry.datasette for entry in entries]))
     write_json(staging / "report.json", report.to_dict())
     files.update(hash_files(staging, names=DESCRIBING_FILES))

@@ -95,6 +95,7 @@ def search_datasets():
         "count": result.total, "page": result.page, "pages": result.pages,
         "results": [summary(d) for d in result.datasets],
         "facets": {key: [dataclasses.asdict(v) for v in values] for key, values in result.facets.items()},
+        "corrections": result.corrections, "suggestion": result.suggestion,
     })
 
 
