@@ -134,3 +134,10 @@ def test_primary_key_guesses():
                              columns) == ["kode_kecamatan", "tahun"]
     assert guess_primary_key(fields(("id", "integer"), ("nilai", "number")), [["1", "2"], ["1.5", "1.5"]]) == ["id"]
     assert guess_primary_key(fields(("nilai", "number"),), [["1.5", "2.5"]]) == []
+
+
+def test_a_file_of_titles_and_notes_only_is_refused():
+    """Found by tests/test_intake_fuzz.py: with --no-header a lone "Catatan: …" row became a footnote and
+    `portal new` wrote a table without columns, which `portal check` then refused."""
+    with pytest.raises(IntakeError, match="tidak ada tabel"):
+        find_table([["Catatan: tidak ada data"]], "f.csv", no_header=True)

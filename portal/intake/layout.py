@@ -68,6 +68,8 @@ def find_table(rows: list[list[str]], file: str, header_row: int | None = None, 
     if blank_rows:
         notes.append(Note(file, N_("%(count)s baris kosong dibuang."), {"count": blank_rows}))
     header, data = drop_empty_columns(header, [row for _, row in body], file, notes)
+    if not header:  # every row was a title or a footnote: there is no table to describe
+        raise IntakeError(f"{file}: tidak ada tabel: setiap baris berisi judul atau catatan, tidak ada kolom data")
     return Table(header, data, number, titles, footnotes, notes)
 
 
