@@ -17,6 +17,7 @@ from a2wsgi import WSGIMiddleware
 from .app import create_app
 from .compression import with_compression
 from .file_offload import OFFLOAD_SCOPE_KEY, FileOffload
+from .memory import give_back_memory
 from .request_body import TOO_LARGE, TOO_SLOW, declared_length, has_body, read_body, replaying
 from .sql import DatasettePool
 from .sql_skin import language_cookie, language_redirect
@@ -71,6 +72,7 @@ class PortalApplication:
                     return await datasette_app(strip_prefix(scope), receive, send)
                 finally:
                     self.adhoc.leave(client)
+                    give_back_memory()
         offload = FileOffload(send)
         await self.pages(dict(scope, **{OFFLOAD_SCOPE_KEY: True}) if scope["type"] == "http" else scope,
                          as_coroutine(receive), offload.send)

@@ -218,11 +218,6 @@ def serve(build_dir: Path, datasets_dir: Path, metadata_dir: Path, host: str, po
     # costs each keep-alive request a 40 ms delayed-ACK stall (bench/bench_pages.py). Its own command
     # replaces this process: started from here, the supervisor and every worker (spawned, so they
     # re-import the main module) would carry the publishing code, ~50 MB each (bench/bench_attack.py).
-    # glibc gives each of Datasette's SQL threads its own malloc arena, and raises its mmap threshold
-    # after large frees, keeping freed memory: a few large results left a worker 100 MB bigger for good.
-    # Two shared arenas and a fixed threshold return it (bench/bench_attack.py: peak 521 -> 395 MB).
-    for name, value in (("MALLOC_ARENA_MAX", "2"), ("MALLOC_MMAP_THRESHOLD_", "65536"), ("MALLOC_TRIM_THRESHOLD_", "1048576")):
-        os.environ.setdefault(name, value)
     sys.stdout.flush()
     sys.stderr.flush()
     os.execv(sys.executable, [sys.executable, "-m", "granian", "--interface", "asgi", "--host", host, "--port", str(port),
