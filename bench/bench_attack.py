@@ -32,7 +32,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 from generate_large import generate  # noqa: E402
-from load_test import URLS, Result  # noqa: E402
+from load_test import Result, client as normal_user  # noqa: E402
 from tests.process_memory import Sampler, server_root  # noqa: E402
 from tests.servers import portal_server  # noqa: E402
 
@@ -82,22 +82,6 @@ async def attacker(base: str, address: str, make, deadline: float, statuses: Cou
                 except httpx.HTTPError as error:
                     statuses[type(error).__name__] += 1
         await asyncio.gather(*(loop() for _ in range(connections)))
-
-
-async def normal_user(base: str, deadline: float, offset: int, result: Result) -> None:
-    async with httpx.AsyncClient(base_url=base, timeout=30) as http:
-        n = offset
-        while time.monotonic() < deadline:
-            url = URLS[n % len(URLS)]
-            n += 1
-            started = time.perf_counter()
-            try:
-                response = await http.get(url)
-                if response.status_code != 200:
-                    result.errors.append(f"{response.status_code} {url}")
-            except httpx.HTTPError as error:
-                result.errors.append(f"{type(error).__name__} {url}")
-            result.times.append(time.perf_counter() - started)
 
 
 async def slow_client(port: int, kind: int, download: str, stop: asyncio.Event) -> None:
