@@ -8,29 +8,21 @@ column filter, so portal.asgi turns it into this cookie and redirects without it
 from __future__ import annotations
 
 import sys
-from functools import lru_cache
-from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
-from babel.numbers import format_decimal
-from babel.support import NullTranslations, Translations
 from datasette import hookimpl
 from datasette.plugins import pm
 from datasette.utils import add_cors_headers
 from datasette.utils.asgi import NotFound, Response
 
+from .messages import number, translator
+from .profile import N_
 from .urls import SQL_PREFIX
 
 LANGUAGE_COOKIE = "portal_lang"
 LANGUAGES = ("id", "en")
 DEFAULT_LANGUAGE = "id"
-TRANSLATIONS = Path(__file__).parent / "translations"
 PLUGIN_NAME = "portal-sql-skin"
-
-
-def N_(text: str) -> str:
-    """Marks a string for extraction; translated where it is shown."""
-    return text
 
 
 # Datasette's filter operators (filters.lookups() gives their English display text).
@@ -52,23 +44,6 @@ def describe(text: str, language: str) -> str:
         for english, indonesian in DESCRIPTION_WORDS:
             text = text.replace(english, indonesian)
     return text
-
-
-@lru_cache(maxsize=None)
-def catalog_for(language: str) -> NullTranslations:
-    if language == DEFAULT_LANGUAGE:
-        return NullTranslations()  # the msgids are Indonesian
-    return Translations.load(str(TRANSLATIONS), [language])
-
-
-def translator(language: str):
-    gettext = catalog_for(language).gettext
-
-    def _(text: str, **values) -> str:
-        text = gettext(text)
-        return text % values if values else text
-
-    return _
 
 
 def request_language(request) -> str:
@@ -133,7 +108,7 @@ def extra_template_vars(request):
     _ = translator(language)
     return {"ui_language": language, "_": _, "portal_link": portal_link, "language_url": language_url,
             "describe": lambda text: describe(text, language),
-            "number": lambda value: format_decimal(value, locale=language),
+            "number": lambda value: number(value, language),
             "lookup_label": lambda display: _(LOOKUPS[display]) if display in LOOKUPS else display}
 
 

@@ -58,17 +58,23 @@ def chart_title(resource, chart) -> str:
     return title[:1].upper() + title[1:]
 
 
-@blueprint.app_template_global()
-def chart_view(resource, index: int) -> dict:
-    """Title, description for screen readers, and the three SVGs (large, wide, narrow) of one of a resource's charts."""
+def chart_text(resource, index: int) -> dict:
+    """The id, title and screen-reader description of one of a resource's charts."""
     chart = resource.charts[index]
-    title = chart_title(resource, chart)
     highest = max(chart.points, key=lambda point: point[1] or 0) if chart.points else ["", 0]
     description = gettext("%(kind)s dengan %(n)s titik data; tertinggi: %(label)s (%(value)s).",
                           kind=gettext("Grafik garis") if chart.kind == "line" else gettext("Grafik batang"),
                           n=len(chart.points), label=highest[0], value=format_number(highest[1]))
-    chart_id = f"chart-{resource.name}-{index}"
-    return {"id": chart_id, "title": title, "description": description, "chart": chart,
+    return {"id": f"chart-{resource.name}-{index}", "title": chart_title(resource, chart), "description": description,
+            "chart": chart}
+
+
+@blueprint.app_template_global()
+def chart_view(resource, index: int) -> dict:
+    """chart_text, and the three SVGs (large, wide, narrow) of the chart."""
+    text = chart_text(resource, index)
+    chart, chart_id, title, description = text["chart"], text["id"], text["title"], text["description"]
+    return {**text,
             "svg_large": render_chart(chart, f"{chart_id}-l", title, description, format_number, LARGE),
             "svg": render_chart(chart, chart_id, title, description, format_number, WIDE),
             "svg_narrow": render_chart(chart, f"{chart_id}-n", title, description, format_number, NARROW)}
@@ -82,7 +88,7 @@ def chart_download(name: str, resource_name: str, index: int, fmt: str):
     if fmt not in DOWNLOADS or not 0 <= index < len(resource.charts):
         abort(404)
     chart = resource.charts[index]
-    view = chart_view(resource, index)
+    view = chart_text(resource, index)  # a file is one drawing: the page's three are not needed
     filename = f"{resource.name}-grafik-{index + 1}.{fmt}"
     cache = g.release.cache.setdefault("chart downloads", {})
     key = (name, resource_name, index, fmt, view["title"])
