@@ -14,6 +14,7 @@ from flask_babel import Babel, get_locale
 from .config import resolve_settings
 from .favicon import favicon_ico
 from .formatting import day_element, format_filesize, format_number, time_element
+from .replica import read_status
 from .store import ReleaseStore
 from .urls import DATABASE_NAME, SQL_PREFIX, canonical_environ, parse_base_url
 
@@ -55,6 +56,10 @@ def create_app(config: dict | None = None) -> Flask:
     def health():
         """For load balancers and people: which release is served, and which were refused."""
         report = app.extensions["release_store"].health()
+        if app.config["SYNC_FROM"]:  # a replica: did its last look at the bucket work?
+            report["replica"] = read_status(app.config["BUILD_DIR"]) or {"ok": False, "error": "not synced yet"}
+            if not report["replica"].get("ok") and report["status"] == "ok":
+                report["status"] = "degraded"
         return report, 200 if report["serving"] else 503
 
     @app.before_request

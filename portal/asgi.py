@@ -82,12 +82,23 @@ class PortalApplication:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
+                self.start_replica_sync()
                 await self.warm_up()
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
+
+    def start_replica_sync(self) -> None:
+        """On a replica (`portal serve --from`), poll the bucket in a thread of this worker (portal/replica.py)."""
+        config = self.flask_app.config
+        if config["SYNC_FROM"]:
+            from .object_store import client, parse_location
+            from .replica import Replica, Syncer
+
+            Syncer(Replica(parse_location(config["SYNC_FROM"]), config["BUILD_DIR"], client()),
+                   config["SYNC_SECONDS"]).start()
 
     async def warm_up(self) -> None:
         """Start the live release's Datasette, render the home page and search once before serving: otherwise

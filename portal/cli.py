@@ -15,6 +15,8 @@ from rich.console import Console
 from rich.markup import escape
 
 from .cli_i18n import LocalizedGroup, language_callback, language_of
+from .cli_options import build_option, datasets_option, language_option, metadata_option
+from .cli_storage import endpoint_option, prepare_replica, push
 from .messages import translator
 from .profile import N_
 from .publish import publish as run_publish
@@ -31,19 +33,6 @@ from .scaffold import ScaffoldError, new_package, placeholders
 from .releases import release_ids
 from .store import ReleaseStore
 from .urls import parse_base_url
-
-# Help texts are Indonesian msgids, said in the chosen language when help is printed (cli_i18n.py).
-datasets_option = click.option("--datasets", "datasets_dir", default="datasets", show_default=True,
-                               type=click.Path(file_okay=False, path_type=Path), help=N_("Folder paket data."))
-metadata_option = click.option("--metadata", "metadata_dir", default="metadata", show_default=True,
-                               type=click.Path(file_okay=False, path_type=Path),
-                               help=N_("Folder metadata portal (YAML)."))
-build_option = click.option("--build", "build_dir", default="build", show_default=True,
-                            type=click.Path(file_okay=False, path_type=Path), help=N_("Folder tempat rilis disimpan."))
-language_option = click.option("--lang", "language", type=click.Choice(["id", "en"]), callback=language_callback,
-                               help=N_("Bahasa pesan dan bantuan: id atau en (bawaan: variabel lingkungan "
-                                       "PORTAL_LANG, bila tidak ada id)."))
-
 
 @click.group(cls=LocalizedGroup, help=N_("Portal Data Terbuka Smart City Kota Malang."))
 @click.version_option(package_name="malang-open-data-portal", help=N_("Tampilkan versi lalu keluar."))
@@ -191,9 +180,19 @@ def check_folders(*folders: Path) -> None:
               help=N_("Port yang didengarkan."))
 @click.option("--workers", default=max(2, min(4, os.cpu_count() or 1)), show_default=True,
               help=N_("Jumlah proses server."))
-def serve(build_dir: Path, datasets_dir: Path, metadata_dir: Path, host: str, port: int, workers: int):
+@click.option("--from", "source", default=None, metavar="s3://BUCKET/PREFIX",
+              help=N_("Sajikan rilis dari penyimpanan objek (replika): rilis terkini disalin ke --cache, diperiksa, "
+                      "dan rilis baru diambil tanpa restart."))
+@click.option("--cache", "cache_dir", default="replica-cache", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help=N_("Folder salinan lokal replika (dengan --from)."))
+@endpoint_option
+def serve(build_dir: Path, datasets_dir: Path, metadata_dir: Path, host: str, port: int, workers: int,
+          source: str | None, cache_dir: Path, endpoint_url: str | None):
     _ = translator(language_of())
-    if ReleaseStore(build_dir).current() is None:
+    if source:
+        prepare_replica(source, cache_dir, endpoint_url)
+        build_dir = cache_dir
+    elif ReleaseStore(build_dir).current() is None:
         if release_ids(build_dir):  # an operator's releases are never replaced behind their back
             raise click.ClickException(_("%(build)s berisi rilis, tetapi tidak ada yang dapat disajikan (rusak atau "
                                          "dari versi lain): jalankan portal rollback RELEASE atau portal publish.",
@@ -265,6 +264,9 @@ def generate_samples_command(datasets_dir: Path, seed: int):
 
     for path in generate_samples(datasets_dir, seed=seed):
         click.echo(path)
+
+
+cli.add_command(push)
 
 
 def main():

@@ -48,6 +48,10 @@ SETTINGS = [
             "before serving it; a damaged release is refused and the newest good one served."),
     Setting("RECHECK_RELEASE_SECONDS", 3600, "Check the release being served against its manifest again this often "
             "(in a background thread); damage found switches to the newest good release. 0 = never."),
+    Setting("SYNC_FROM", "", "A replica's source, s3://BUCKET/PREFIX (set by `portal serve --from`): every worker polls "
+            "the bucket's pointer and switches BUILD_DIR, the replica's cache, to a new release once it is fetched and "
+            "checked; empty = serve BUILD_DIR as it is."),
+    Setting("SYNC_SECONDS", 5.0, "How often a replica reads the bucket's pointer (one conditional GET)."),
     Setting("BABEL_DEFAULT_LOCALE", "id", "Language of the interface when none is asked for."),
     Setting("MAP_TILE_URL", "", "Base map tiles, e.g. https://tile.example.org/{z}/{x}/{y}.png; empty = points on a plain background (offline)."),
     Setting("MAP_TILE_ATTRIBUTION", "", "Attribution shown with the base map tiles."),
@@ -62,6 +66,8 @@ def _coerce(value: str, default: object) -> object:
         return value.strip().lower() in {"1", "true", "yes", "on"}
     if isinstance(default, int):
         return int(value)
+    if isinstance(default, float):
+        return float(value)
     return value
 
 
