@@ -65,6 +65,11 @@ def test_a_2023_table_published_today_is_not_fresh(tmp_path):
     assert "sudah lewat jadwal" in text(shown, "[data-answer=next-due]")
     assert text(shown, "#overdue-badge") == "Terlambat diperbarui"
     assert freshness_points(shown) == "0"
+    # The catalog's cards say how recent the data is beside the day its version was published.
+    listing = parse(create_app({"BUILD_DIR": str(build), "TODAY": TODAY}).test_client().get("/dataset"))
+    card = listing.css_first('.dataset-card[data-dataset="wilayah-mini"]')
+    assert text(card, ".current-to") == "data s.d. 31 Des 2023"
+    assert listing.css_first('.dataset-card[data-dataset="layanan-mini"] .current-to') is None  # a sample
 
 
 def test_a_table_covering_this_year_is_fresh_until_the_next_period_ends(tmp_path):
