@@ -98,3 +98,6 @@ def test_real_only_in_the_api(bundled):
     real = bundled.get("/api/v1/search?kind=real").get_json()
     assert real["count"] == sum(not d["sample"] for d in everything["results"]) > 0
     assert real["results"] and not any(d["sample"] for d in real["results"])
+    document = bundled.get("/api/openapi.json").get_json()
+    (kind,) = [p for p in document["paths"]["/api/v1/search"]["get"]["parameters"] if p["name"] == "kind"]
+    assert "kind=real" in kind["description"]
