@@ -106,6 +106,7 @@ def test_a_daily_sample_is_never_overdue(published_build):
         assert shown.css_first("#overdue-badge") is None
         assert text(shown, "[data-answer=next-due]") == "Tidak berlaku untuk data sampel (harian)"
         assert text(shown, "[data-answer=current-to]").startswith("Tidak berlaku")
+        assert text(shown, "[data-answer=last-updated]").startswith("Tidak berlaku: data sampel dibangkitkan program")
         assert freshness_points(shown) == "0" and "Tidak berlaku" in text(shown, "[data-freshness]")
 
 
