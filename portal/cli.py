@@ -255,17 +255,6 @@ def rollback(release_id: str | None, build_dir: Path, language: str):
     click.echo(_("Rilis %(id)s tayang lagi; server yang berjalan memakainya mulai permintaan berikutnya.", id=chosen))
 
 
-@cli.command("generate-samples",
-             help=N_("Tulis ulang paket sampel sintetis (sampel-*) secara deterministik dari sebuah seed."))
-@datasets_option
-@click.option("--seed", default=2026, show_default=True, help=N_("Seed pembangkit bilangan acak semu."))
-def generate_samples_command(datasets_dir: Path, seed: int):
-    from .samples import generate_samples
-
-    for path in generate_samples(datasets_dir, seed=seed):
-        click.echo(path)
-
-
 cli.add_command(push)
 
 

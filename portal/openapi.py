@@ -12,9 +12,14 @@ PAGE = {"name": "page", "in": "query", "required": False, "schema": {"type": "in
 ERROR = {"description": "Error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
 
 
+FACET_NOTES = {"kind": "real or sample (synthetic); kind=real alone is the \"hanya data nyata\" (real data only) "
+                       "filter. Without it, real datasets come before samples in every sort but newest."}
+
+
 def openapi_document(title: str) -> dict:
     facet_parameters = [
-        {"name": key, "in": "query", "required": False, "description": f"Filter by {key}; repeat for several values.",
+        {"name": key, "in": "query", "required": False, "description": FACET_NOTES.get(
+            key, f"Filter by {key}; repeat for several values."),
          "schema": {"type": "array", "items": STRING}, "style": "form", "explode": True}
         for key in FACET_KEYS
     ]

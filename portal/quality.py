@@ -1,7 +1,9 @@
-"""The quality score (0–100) and the update schedule of a dataset.
+"""The quality score (0–100) of a dataset.
 
-Both depend on today's date (freshness), so they are computed when a page asks, from the
-catalog alone. The criteria list is the documentation: /about renders it.
+It depends on today's date (freshness, portal/freshness.py), so it is computed when a page asks,
+from the catalog alone. The criteria list is the documentation: /about renders it. A synthetic
+sample's score is capped below "Tinggi": it measures how well the package is made, and a sample's
+numbers are no data about Malang however complete its metadata.
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ import datetime
 from dataclasses import dataclass
 
 from .catalog import Catalog, DatasetInfo
-from .profile import FREQUENCY_DAYS, N_, RECOMMENDED
+from .freshness import update_schedule
+from .profile import N_, RECOMMENDED
 
 
 @dataclass(frozen=True)
@@ -32,16 +35,12 @@ CRITERIA = [
     Criterion("primary_key", N_("Kunci primer"), 10, N_("Bagian tabel yang punya kunci primer.")),
     Criterion("reference_codes", N_("Memakai kode referensi"), 10,
               N_("Ada kolom yang memakai tabel kode referensi portal (misalnya kode wilayah).")),
-    Criterion("freshness", N_("Mutakhir"), 10, N_("Belum melewati jadwal pembaruan yang dinyatakan.")),
+    Criterion("freshness", N_("Mutakhir"), 10,
+              N_("Periode data diketahui dan belum melewati jadwal pembaruan yang dinyatakan; "
+                 "tidak berlaku untuk data sampel.")),
 ]
 BANDS = ((80, N_("Tinggi")), (50, N_("Sedang")), (0, N_("Rendah")))
-
-
-@dataclass(frozen=True)
-class Schedule:
-    last_updated: datetime.date | None
-    next_due: datetime.date | None  # None: no regular updates declared
-    overdue: bool
+SAMPLE_CAP = 79  # the top of "Sedang": a synthetic sample is never rated "Tinggi"
 
 
 @dataclass(frozen=True)
@@ -57,25 +56,25 @@ class Part:
 @dataclass(frozen=True)
 class Score:
     parts: list[Part]
+    cap: int | None = None  # SAMPLE_CAP for synthetic samples
+
+    @property
+    def earned(self) -> int:
+        """The criteria's points before any cap."""
+        return round(sum(part.points for part in self.parts))
 
     @property
     def total(self) -> int:
-        return round(sum(part.points for part in self.parts))
+        return self.earned if self.cap is None else min(self.earned, self.cap)
+
+    @property
+    def capped_by(self) -> int:
+        """Points the sample cap took off (0 when it did not apply)."""
+        return self.earned - self.total
 
     @property
     def band(self) -> str:
         return next(label for floor, label in BANDS if self.total >= floor)
-
-
-def update_schedule(dataset: DatasetInfo, today: datetime.date) -> Schedule:
-    """Last update: the producer's declared `modified` date, else when this content was first published."""
-    last = dataset.modified or (dataset.current_version.date if dataset.current_version else "")
-    last_updated = datetime.date.fromisoformat(last[:10]) if last else None
-    days = FREQUENCY_DAYS.get(dataset.frequency)
-    if last_updated is None or days is None:
-        return Schedule(last_updated, None, False)
-    next_due = last_updated + datetime.timedelta(days=days)
-    return Schedule(last_updated, next_due, today > next_due)
 
 
 def quality_score(dataset: DatasetInfo, catalog: Catalog, today: datetime.date) -> Score:
@@ -91,9 +90,17 @@ def quality_score(dataset: DatasetInfo, catalog: Catalog, today: datetime.date) 
         "format": 1.0,  # publish accepts CSV only
         "primary_key": _share(sum(bool(r.primary_key) for r in dataset.resources), len(dataset.resources)),
         "reference_codes": 1.0 if uses_codes else 0.0,
-        "freshness": 0.0 if update_schedule(dataset, today).overdue else 1.0,
+        "freshness": fresh_share(dataset, today),
     }
-    return Score([Part(criterion, shares[criterion.key]) for criterion in CRITERIA])
+    return Score([Part(criterion, shares[criterion.key]) for criterion in CRITERIA],
+                 SAMPLE_CAP if dataset.sample else None)
+
+
+def fresh_share(dataset: DatasetInfo, today: datetime.date) -> float:
+    """Full points only for real data whose period is known and not overdue: a sample covers no period,
+    and data of unknown date earns nothing for being current."""
+    plan = update_schedule(dataset, today)
+    return 1.0 if plan.applicable and plan.known and not plan.overdue else 0.0
 
 
 def _share(part: int, whole: int) -> float:

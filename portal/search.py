@@ -1,7 +1,7 @@
 """Catalog search: the publish-time search database for relevance, facets and sorting from the catalog.
 
 Relevance: datasets whose titles and keywords alone answer the query come first, then the others,
-each by bm25 with column weights. Words match as prefixes, by stem and by synonym (search_query.py);
+each by bm25 with column weights; within each, real data before synthetic samples. Words match as prefixes, by stem and by synonym (search_query.py);
 when that finds fewer than FEW datasets, misspelt words are corrected too (spelling.py) and what the
 corrections find is added after; when nothing is found, a query that would find something is offered.
 """
@@ -40,6 +40,7 @@ class SearchResult:
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     corrections: list[str] = field(default_factory=list)  # words that results were added for ("pengaduan")
     suggestion: str | None = None  # "did you mean": a query that finds something, when this one finds nothing
+    real_count: int = 0  # real (not sample) datasets the other filters leave: the "hanya data nyata" count
 
 
 @dataclass
@@ -94,17 +95,23 @@ def find(release: Release, text: str) -> Found | None:
     if not clauses:
         return None
     with closing(open_search_db(release.file(SEARCH_DB))) as conn:
-        found = Found(ranked(conn, expression(clauses)))
+        found = Found(real_first(release, ranked(conn, expression(clauses))))
         corrections = corrected(conn, clauses) if len(found.names) < FEW else {}
         if corrections:
             known = set(found.names)
-            added = [n for n in ranked(conn, expression(clauses, corrections)) if n not in known]
+            added = real_first(release, [n for n in ranked(conn, expression(clauses, corrections)) if n not in known])
             if added:
                 found.names += added
                 found.corrections = list(dict.fromkeys(w for close in corrections.values() for w in close))
         if not found.names:
             found.suggestion, found.suggested = did_you_mean(conn, clauses, corrections, synonyms)
     return found
+
+
+def real_first(release: Release, names: list[str]) -> list[str]:
+    """Real datasets before synthetic samples, each in the order given (the sort is stable)."""
+    datasets = datasets_by_name(release)
+    return sorted(names, key=lambda name: datasets[name].sample)
 
 
 def corrected(conn: sqlite3.Connection, clauses: list[Clause]) -> dict[str, list[str]]:
@@ -140,13 +147,16 @@ def search(release: Release, text: str, selected: dict[str, set[str]], sort: str
     else:
         found = sorted(catalog.datasets, key=lambda d: d.title.lower())
     values = {d.name: cached_facet_values(release, d, today) for d in found}
+    others = {key: wanted for key, wanted in selected.items() if key != "kind"}
+    real_count = sum(1 for d in found if not d.sample and matches(values[d.name], others))
     found = [d for d in found if matches(values[d.name], selected)]
+    # Real data before samples, except by date: "newest" is a promise about time only.
     if sort == "name" or (sort == "relevance" and not hits):
-        found.sort(key=lambda d: d.title.lower())
+        found.sort(key=lambda d: (d.sample, d.title.lower()))
     elif sort == "newest":
         found.sort(key=lambda d: d.current_version.date if d.current_version else "", reverse=True)
     elif sort == "quality":
-        found.sort(key=lambda d: -cached_score(release, d, today).total)
+        found.sort(key=lambda d: (-cached_score(release, d, today).total, d.sample))
     pages = max(1, math.ceil(len(found) / PER_PAGE))
     page = min(max(page, 1), pages)
     return SearchResult(
@@ -160,6 +170,7 @@ def search(release: Release, text: str, selected: dict[str, set[str]], sort: str
         suggestion=hits.suggestion if hits and any(
             matches(cached_facet_values(release, datasets_by_name(release)[n], today), selected)
             for n in hits.suggested) else None,
+        real_count=real_count,
     )
 
 

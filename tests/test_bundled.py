@@ -1,15 +1,14 @@
 """The datasets the portal ships: published for real, every page rendered, honesty checked."""
 
-import hashlib
 import json
-import shutil
 
 import pytest
 
 from portal import create_app
 from portal.asgi import PortalApplication
 from portal.publish import publish
-from portal.samples import generate_samples
+from samples import WILAYAH
+from samples.places import Kelurahan
 
 from .conftest import ROOT, SyncASGIClient
 from .html import parse, text
@@ -93,19 +92,6 @@ def test_every_table_is_served_by_datasette(bundled):
             assert response.status_code == 200 and len(response.json()) == 1, resource["name"]
 
 
-def sample_files(folder):
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.glob("sampel-*/**/*")) if p.is_file()}
-
-
-def test_sample_generator_is_deterministic_and_matches_the_committed_files(tmp_path):
-    for run in ("a", "b"):
-        target = tmp_path / run / "kode-wilayah-indonesia"
-        shutil.copytree(DATASETS / "kode-wilayah-indonesia", target)
-        generate_samples(tmp_path / run)
-    assert sample_files(tmp_path / "a") == sample_files(tmp_path / "b") == sample_files(DATASETS)
-
-
 def test_key_figures_are_computed_from_their_datasets(bundled):
     _, pages, _ = bundled
     page = parse(pages.get("/"))
@@ -119,7 +105,10 @@ def test_points_of_the_hotspot_map(bundled):
     data = pages.get("/dataset/sampel-hotspot-wifi/data/sampel_hotspot_wifi.geojson").get_json()
     assert len(data["features"]) == 2000
     longitudes, latitudes = zip(*(f["geometry"]["coordinates"] for f in data["features"]))
-    assert -8.06 <= min(latitudes) and max(latitudes) <= -7.91 and 112.57 <= min(longitudes) <= max(longitudes) <= 112.71
+    # Inside the box around Kota Malang's kelurahan (each point inside its own one: tests/test_samples.py).
+    lat_min, lat_max, lon_min, lon_max = Kelurahan.load(WILAYAH).bounds()
+    assert lat_min <= min(latitudes) and max(latitudes) <= lat_max
+    assert lon_min <= min(longitudes) and max(longitudes) <= lon_max
     page = parse(pages.get("/dataset/sampel-hotspot-wifi"))
     assert page.css_first(".point-map").attributes["data-geojson"].endswith("sampel_hotspot_wifi.geojson")
     assert page.css_first("script[src*=leaflet]") is not None

@@ -3,7 +3,8 @@ import datetime
 from portal import create_app
 from portal.catalog import Catalog
 from portal.publish import publish
-from portal.quality import CRITERIA, quality_score, update_schedule
+from portal.freshness import update_schedule
+from portal.quality import CRITERIA, SAMPLE_CAP, quality_score
 from portal.releases import current_release_id, releases_dir
 
 from .conftest import FIXTURE_DATASETS, FIXTURE_METADATA, copy_datasets
@@ -44,21 +45,51 @@ def test_removing_metadata_lowers_the_score(tmp_path):
     assert metadata.points == round(20 * 11 / 13, 1) and score.total == 97
 
 
-def test_overdue_with_a_fixed_clock(published_build):
-    dataset = live_catalog(published_build).dataset("layanan-mini")  # daily, no producer date
-    published = datetime.date.fromisoformat(dataset.current_version.date[:10])
-    on_time = update_schedule(dataset, published)
-    assert on_time.last_updated == published and on_time.next_due == published + datetime.timedelta(days=1)
+def test_overdue_with_a_fixed_clock(tmp_path):
+    """A real daily table dated by its last row is due the next day, and overdue after that."""
+    datasets = copy_datasets(tmp_path / "d", *FIXTURE_DATASETS.iterdir())
+    path = datasets / "layanan-mini" / "datapackage.json"
+    path.write_text(path.read_text().replace('"sample": true', '"sample": false, '
+                                             '"sources": [{"title": "Uji", "path": "https://example.org/uji"}]'))
+    publish(datasets, FIXTURE_METADATA, tmp_path / "b")
+    dataset = live_catalog(tmp_path / "b").dataset("layanan-mini")
+    assert not dataset.sample
+    last_day = datetime.date.fromisoformat(max(f.stats.max for f in dataset.resources[0].fields if f.name == "tanggal"))
+    on_time = update_schedule(dataset, last_day)
+    assert on_time.current_to == last_day and on_time.next_due == last_day + datetime.timedelta(days=1)
     assert not on_time.overdue
-    assert update_schedule(dataset, published + datetime.timedelta(days=2)).overdue
+    assert update_schedule(dataset, last_day + datetime.timedelta(days=2)).overdue
 
-    late = create_app({"BUILD_DIR": str(published_build), "TODAY": "2099-01-01"}).test_client()
+    late = create_app({"BUILD_DIR": str(tmp_path / "b"), "TODAY": "2099-01-01"}).test_client()
     page = parse(late.get("/dataset/layanan-mini"))
     assert text(page, "#overdue-badge") == "Terlambat diperbarui"
     assert "sudah lewat jadwal" in text(page, "[data-answer=next-due]")
     assert text(page, "tr[data-criterion=freshness] .earned") == "0"
-    fresh = create_app({"BUILD_DIR": str(published_build), "TODAY": published.isoformat()}).test_client()
-    assert parse(fresh.get("/dataset/layanan-mini")).css_first("#overdue-badge") is None
+    fresh = create_app({"BUILD_DIR": str(tmp_path / "b"), "TODAY": last_day.isoformat()}).test_client()
+    page = parse(fresh.get("/dataset/layanan-mini"))
+    assert page.css_first("#overdue-badge") is None
+    assert text(page, "tr[data-criterion=freshness] .earned") == "10"
+
+
+def test_a_sample_with_perfect_metadata_is_never_rated_high(tmp_path):
+    datasets = copy_datasets(tmp_path / "d", *FIXTURE_DATASETS.iterdir())
+    path = datasets / "wilayah-mini" / "datapackage.json"
+    path.write_text(path.read_text().replace('"accessRights"', '"sample": true, "accessRights"'))
+    publish(datasets, FIXTURE_METADATA, tmp_path / "b")
+    catalog = live_catalog(tmp_path / "b")
+    dataset = catalog.dataset("wilayah-mini")
+    assert dataset.sample
+    score = quality_score(dataset, catalog, datetime.date(2026, 1, 1))
+    # Every criterion but freshness (not applicable to a sample) is met: 90 earned, capped below "Tinggi".
+    assert score.earned == 90 and score.total == SAMPLE_CAP and score.band == "Sedang"
+    client = create_app({"BUILD_DIR": str(tmp_path / "b"), "TODAY": "2026-01-01"}).test_client()
+    page = parse(client.get("/dataset/wilayah-mini"))
+    assert text(page, "#quality-total") == str(SAMPLE_CAP) and text(page, "#quality-band") == "(Sedang)"
+    assert "tidak pernah dinilai Tinggi" in text(page, "#sample-cap")
+    earned = [float(n.text().replace(",", ".").replace("−", "-")) for n in page.css(".quality-table .earned")]
+    assert sum(earned) == SAMPLE_CAP  # the cap is a row of its own, so the table still adds up
+    high = parse(client.get("/dataset?quality=Tinggi"))
+    assert "wilayah-mini" not in [c.attributes["data-dataset"] for c in high.css(".dataset-card")]
 
 
 def test_score_on_dataset_page_publisher_pages_and_about(client, published_build):

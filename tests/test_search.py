@@ -62,7 +62,8 @@ def test_facet_links_toggle_and_keep_the_query(client):
 
 
 def test_sorting(client):
-    assert titles(client, "/dataset?sort=name") == ["Layanan mini (Data sampel sintetis)", "Wilayah mini"]
+    # By name within each kind, real data first: "Wilayah mini" before the sample "Layanan mini".
+    assert titles(client, "/dataset?sort=name") == ["Wilayah mini", "Layanan mini (Data sampel sintetis)"]
     scores = [int(n.attributes["data-score"]) for n in parse(client.get("/dataset?sort=quality")).css(".card-score")]
     assert scores == sorted(scores, reverse=True)
 

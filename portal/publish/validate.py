@@ -39,7 +39,7 @@ from .report import WARNINGS, Issue, blocking
 
 
 # Descriptor properties holding links (the pages render them as <a href>): http, https or mailto only,
-# or a relative file reference without ':' (the samples cite "portal/samples.py").
+# or a relative file reference without ':' (the samples cite "samples/society.py").
 SAFE_URL = re.compile(r"^(?:https?|mailto):", re.I)
 
 

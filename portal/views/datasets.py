@@ -58,6 +58,15 @@ def facet_toggle_url(key: str, value: str) -> str:
 
 
 @blueprint.app_template_global()
+def real_only_url(active: bool) -> str:
+    """The listing with "hanya data nyata" switched: kind=real alone, or no kind filter; the rest kept."""
+    args = request.args.copy()
+    args.pop("page", None)
+    args.setlist("kind", [] if active else ["real"])
+    return url_for("pages.dataset_list", **args.to_dict(flat=False))
+
+
+@blueprint.app_template_global()
 def page_url(number: int) -> str:
     args = request.args.copy()
     args["page"] = str(number)

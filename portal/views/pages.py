@@ -9,7 +9,8 @@ from ..config import today
 from ..contact import has_direct_contact, portal_contact, ppid
 from ..urls import table_url
 from ..profile import ACCESS_LABELS, FREQUENCY_LABELS
-from ..quality import CRITERIA, publisher_average, update_schedule
+from ..freshness import update_schedule
+from ..quality import CRITERIA, SAMPLE_CAP, publisher_average
 from ..search import cached_score
 
 blueprint = Blueprint("pages", __name__)
@@ -77,7 +78,8 @@ def home():
         "rows": sum(d.total_rows for d in catalog.datasets),
         "publishers": len(publishing(catalog)),
     }
-    latest = sorted(catalog.datasets, key=lambda d: (d.current_version.date if d.current_version else "", not d.sample),
+    # Real data first, then samples; newest first within each.
+    latest = sorted(catalog.datasets, key=lambda d: (not d.sample, d.current_version.date if d.current_version else ""),
                     reverse=True)
     return render_template("home.html", themes=themes, figures=figures, latest=latest[:LATEST_ON_HOME])
 
@@ -129,7 +131,8 @@ def changes():
 def about():
     catalog = g.release.catalog
     offices = sorted(catalog.publishers, key=lambda p: (p.kind != "opd", localized(p, "name")))
-    return render_template("about.html", criteria=CRITERIA, offices=offices, contact=portal_contact(catalog),
+    return render_template("about.html", criteria=CRITERIA, sample_cap=SAMPLE_CAP, offices=offices,
+                           contact=portal_contact(catalog),
                            ppid=ppid(catalog), has_direct_contact=has_direct_contact)
 
 
