@@ -22,6 +22,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from .cast import looks_like_formula, neutralise_formula
 from .charts import find_geo
 from .descriptor import cross_package_keys, csv_dialect
+from .geo_downloads import write_boundary_geojson, write_geoparquet
+from .geometry import declared_geometry, read_boundaries
 from .disk_full import EXIT_CODE, DiskFull, disk_full_issue, writing
 from .release import write_zip
 from ..messages import issue
@@ -37,8 +39,9 @@ XLSX_BUILD_MAX_ROWS = 100_000
 # From this many rows in all, the XLSX files are written by one process per core (see write_xlsx_files).
 XLSX_PARALLEL_MIN_ROWS = 20_000
 # Bumped whenever download files change shape, so an older release's files are rebuilt, not reused.
-# 2: datapackage.json at the zip's root; GeoJSON for tables with coordinates.
-LAYOUT = "2"
+# 2: datapackage.json at the zip's root; GeoJSON for tables with coordinates. 3: GeoJSON and GeoParquet
+# of tables with declared boundaries.
+LAYOUT = "3"
 LAYOUT_FILE = "LAYOUT"
 
 
@@ -73,7 +76,12 @@ def build_downloads(staging: Path, package_name: str, package_folder: Path, desc
             writers = [(target / f"{name}.excel.csv", lambda path: write_excel_csv(
                            package_folder / resource["path"], resource, path, formula_like.get(name))),
                        (target / f"{name}.json", lambda path: write_json_rows(conn, name, columns, path))]
-            if geo:
+            if declared_geometry(resource):  # its outlines, as validated (repaired where allowed)
+                boundaries = read_boundaries(package_folder, resource)[0]
+                writers += [(target / f"{name}.geojson",
+                             lambda path: write_boundary_geojson(conn, resource, boundaries, path)),
+                            (target / f"{name}.parquet", lambda path: write_geoparquet(conn, resource, boundaries, path))]
+            elif geo:
                 writers.append((target / f"{name}.geojson", lambda path: write_geojson(conn, name, columns, geo, path)))
             for path, write in writers:
                 issues += guarded(path, write, str(package_folder / resource["path"]))

@@ -27,6 +27,7 @@ from ..messages import issue
 from .fill_in import advise, is_placeholder, placeholder_issue
 from .frictionless_issues import descriptor_issues, error_issue
 from .schema_check import field_issues
+from .geometry import CHECK as GEOMETRY_CHECK, check_geometries, geometry_rules, has_geometry
 from .licenses import resolve as resolve_license
 from .metadata import PortalMetadata
 from ..profile import ACCESS_RIGHTS, FREQUENCIES, PUBLISHABLE_ACCESS, N_
@@ -79,8 +80,10 @@ def validate(sources: list[PackageSource], metadata: PortalMetadata, skip: set[s
             finally:
                 database.close()
     issues = find_issues(sources, metadata, database, skip, set(skip) | set(established))
+    geometric = {s.name for s in sources if s.descriptor is not None and has_geometry(s.descriptor)}
     return {
-        name: Validation(found, DESCRIPTOR_CHECKS + (DATA_CHECKS if not _descriptor_failed(found) else []))
+        name: Validation(found, DESCRIPTOR_CHECKS + (DATA_CHECKS + ([GEOMETRY_CHECK] if name in geometric else [])
+                                                     if not _descriptor_failed(found) else []))
         for name, found in issues.items()
     }
 
@@ -135,6 +138,14 @@ def check_and_load(source: PackageSource, by_name: dict[str, PackageSource], iss
     refused = frictionless_refusal(source)
     if refused:  # the fast path reads only data: frictionless judges the descriptor first
         return refused
+    outlines = check_geometries(source.folder, source.descriptor)
+    if blocking(outlines):  # a table whose outlines are wrong is not loaded, like one with bad rows
+        return outlines + scan_data_files(source)
+    return outlines + load_data(source, by_name, issues, database, key_cache)
+
+
+def load_data(source: PackageSource, by_name: dict[str, PackageSource], issues: dict[str, list[Issue]],
+              database: ReleaseDatabase, key_cache: dict) -> list[Issue]:
     if database.load_checked(source):
         # only warnings remain: which cells look like formulas
         return scan_data_files(source) if database.formula_like(source) else []
@@ -228,6 +239,7 @@ def check_portal_rules(source: PackageSource, metadata: PortalMetadata) -> list[
                                 field=where, property=where, value=repr(value)))
     for index, resource in enumerate(d.get("resources", [])):
         issues += check_resource_rules(file, index, resource)
+        issues += geometry_rules(file, index, resource, source.folder) if isinstance(resource, dict) else []
     return advise(file, d, issues, metadata)
 
 
