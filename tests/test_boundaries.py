@@ -251,3 +251,20 @@ def test_the_command_line_says_it_in_indonesian_and_in_english(tmp_path):
     answer = json.loads(CliRunner().invoke(cli, options + ["--json"]).output)
     (problem,) = [i for i in answer["datasets"][NAME]["issues"] if i["code"] == "portal-geometry-invalid"]
     assert problem["field"] == "features[0].geometry" and problem["hint"]
+
+
+def test_the_place_reference_is_the_package_s_outlines():
+    """metadata/wilayah.geojson (catalog.places: maps, place pages, DCAT/CKAN spatial) holds exactly the city,
+    kecamatan and kelurahan of this package, from the same commit: one source, two files that must agree."""
+    places = json.loads((ROOT / "metadata" / "wilayah.geojson").read_text(encoding="utf-8"))
+    package = {f["properties"]["kode"]: f for file in ("data/kota_malang_batas_kota.geojson",
+                                                       "data/kota_malang_kecamatan.geojson", KELURAHAN)
+               for f in source_features(file)}
+    assert sorted(f["properties"]["kode"] for f in places["features"]) == sorted(package)
+    for feature in places["features"]:
+        same = package[feature["properties"]["kode"]]
+        assert feature["geometry"] == same["geometry"], feature["properties"]["kode"]
+        assert {k: same["properties"][k] for k in feature["properties"]} == feature["properties"]
+    descriptor = json.loads((PACKAGE / "datapackage.json").read_text(encoding="utf-8"))
+    commit = descriptor["sources"][0]["title"].split("commit ")[1].split()[0]
+    assert commit in places["source"] and len(commit) == 40
