@@ -148,8 +148,10 @@ class IssueGroup:
 
     @property
     def in_descriptor(self) -> bool:
-        """The field names a metadata property (never to be called a column), not a data file's column."""
-        return PurePath(self.file).name in DESCRIPTOR_NAMES
+        """The field names a metadata property (never to be called a column), not a data file's column; in a
+        GeoJSON file (geometry.py), a JSON path such as features[3].properties.kode."""
+        path = PurePath(self.file)
+        return path.name in DESCRIPTOR_NAMES or path.suffix.lower() in (".geojson", ".json")
 
 
 def group_issues(issues: list[Issue]) -> list[IssueGroup]:
