@@ -3,6 +3,7 @@ errors naming file, feature and property, and downloaded as GeoJSON and GeoParqu
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import shutil
 
@@ -253,18 +254,15 @@ def test_the_command_line_says_it_in_indonesian_and_in_english(tmp_path):
     assert problem["field"] == "features[0].geometry" and problem["hint"]
 
 
-def test_the_place_reference_is_the_package_s_outlines():
-    """metadata/wilayah.geojson (catalog.places: maps, place pages, DCAT/CKAN spatial) holds exactly the city,
-    kecamatan and kelurahan of this package, from the same commit: one source, two files that must agree."""
-    places = json.loads((ROOT / "metadata" / "wilayah.geojson").read_text(encoding="utf-8"))
-    package = {f["properties"]["kode"]: f for file in ("data/kota_malang_batas_kota.geojson",
-                                                       "data/kota_malang_kecamatan.geojson", KELURAHAN)
-               for f in source_features(file)}
-    assert sorted(f["properties"]["kode"] for f in places["features"]) == sorted(package)
-    for feature in places["features"]:
-        same = package[feature["properties"]["kode"]]
-        assert feature["geometry"] == same["geometry"], feature["properties"]["kode"]
-        assert {k: same["properties"][k] for k in feature["properties"]} == feature["properties"]
-    descriptor = json.loads((PACKAGE / "datapackage.json").read_text(encoding="utf-8"))
-    commit = descriptor["sources"][0]["title"].split("commit ")[1].split()[0]
-    assert commit in places["source"] and len(commit) == 40
+def test_tables_and_the_place_reference_are_derived_from_the_package_s_outlines():
+    """One source: the package's GeoJSON files. Its CSV tables and metadata/wilayah.geojson (catalog.places:
+    maps, place pages, DCAT/CKAN spatial) are what build_tables.py writes from them, byte for byte."""
+    spec = importlib.util.spec_from_file_location("build_tables", PACKAGE / "build_tables.py")
+    build_tables = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build_tables)
+    for table in build_tables.TABLES:
+        assert build_tables.table_text(table) == (PACKAGE / "data" / f"{table}.csv").read_text(encoding="utf-8"), table
+    places = (ROOT / "metadata" / "wilayah.geojson").read_text(encoding="utf-8")
+    assert build_tables.places_text() == places
+    codes = [f["properties"]["kode"] for f in json.loads(places)["features"]]
+    assert len(codes) == 1 + 5 + 57 and codes[0] == "35.73"
