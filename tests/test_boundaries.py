@@ -6,8 +6,10 @@ from __future__ import annotations
 import importlib.util
 import json
 import shutil
+import zipfile
 
 import duckdb
+import frictionless
 import pyarrow.parquet as pq
 import pytest
 import shapely
@@ -136,14 +138,21 @@ def test_downloads_are_offered_on_the_page_ckan_and_dcat(client, catalog):
     assert f"{resource.downloads['parquet'].sha256}  batas_kelurahan_kota_malang.parquet" in sums
 
 
-def test_the_zip_keeps_the_mit_notice_and_the_verbatim_outlines(build):
-    import zipfile
-
+def test_the_zip_is_a_valid_package_with_the_outlines_as_resources_and_the_mit_notice(build, tmp_path):
     with zipfile.ZipFile(downloaded(build, "").parent / f"{NAME}.zip") as archive:
         names = set(archive.namelist())
         assert "LICENSE-wilayah-boundaries-cahyadsn-MIT.txt" in names
         assert "Copyright (c) 2024 Cahya DSN" in archive.read("LICENSE-wilayah-boundaries-cahyadsn-MIT.txt").decode()
-        assert archive.read(KELURAHAN) == (PACKAGE / KELURAHAN).read_bytes()
+        assert archive.read(KELURAHAN) == (PACKAGE / KELURAHAN).read_bytes()  # verbatim: its sha256 is recorded
+        assert "`data/kota_malang_kelurahan.geojson`" in archive.read("README.md").decode()
+        archive.extractall(tmp_path)
+    descriptor = json.loads((tmp_path / "datapackage.json").read_text(encoding="utf-8"))
+    outlines = [r for r in descriptor["resources"] if r.get("format") == "geojson"]
+    assert [r["path"] for r in outlines] == [r["geometry"]["path"] for r in descriptor["resources"][:4]]
+    assert all(r["mediatype"] == "application/geo+json" and r["hash"].startswith("sha256:") for r in outlines)
+    report = frictionless.Package(str(tmp_path / "datapackage.json")).validate()  # hashes of the GeoJSON too
+    assert report.valid, report.flatten(["type", "message"])
+    assert len(report.tasks) == 8
 
 
 # --- bad outlines: clear errors naming file, feature and property ------------------------------------------------

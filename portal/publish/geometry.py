@@ -49,6 +49,21 @@ def has_geometry(descriptor: dict) -> bool:
     return any(declared_geometry(r) for r in descriptor.get("resources", []) if isinstance(r, dict))
 
 
+def geometry_resources(descriptor: dict) -> list[dict]:
+    """The GeoJSON files of a package's tables as Data Resources of their own (for the zip's descriptor)."""
+    found = []
+    for resource in descriptor.get("resources", []):
+        declared = declared_geometry(resource)
+        if declared:
+            found.append({"name": f"{resource['name']}_geojson", "path": declared["path"], "format": "geojson",
+                          "mediatype": "application/geo+json", "encoding": "utf-8",
+                          "title": f"{resource.get('title', resource['name'])} (GeoJSON)",
+                          "description": f"Poligon tabel {resource['name']}: satu Feature per baris, "
+                                         f"properties.{declared['key']} = kolom {declared['key']}.",
+                          **({"hash": declared["hash"]} if declared.get("hash") else {})})
+    return found
+
+
 def geometry_rules(file: str, index: int, resource: dict, folder: Path) -> list[Issue]:
     """The shape of a resource's ``geometry`` property; nothing is read."""
     if GEOMETRY not in resource:
