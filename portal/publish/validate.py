@@ -80,12 +80,10 @@ def validate(sources: list[PackageSource], metadata: PortalMetadata, skip: set[s
             finally:
                 database.close()
     issues = find_issues(sources, metadata, database, skip, set(skip) | set(established))
-    geometric = {s.name for s in sources if s.descriptor is not None and has_geometry(s.descriptor)}
-    return {
-        name: Validation(found, DESCRIPTOR_CHECKS + (DATA_CHECKS + ([GEOMETRY_CHECK] if name in geometric else [])
-                                                     if not _descriptor_failed(found) else []))
-        for name, found in issues.items()
-    }
+    geometric = {s.name for s in sources if has_geometry(s.descriptor or {})}
+    return {name: Validation(found, DESCRIPTOR_CHECKS + ([] if _descriptor_failed(found) else
+                                                         DATA_CHECKS + [GEOMETRY_CHECK] * (name in geometric)))
+            for name, found in issues.items()}
 
 
 def _descriptor_failed(issues: list[Issue]) -> bool:
@@ -239,7 +237,7 @@ def check_portal_rules(source: PackageSource, metadata: PortalMetadata) -> list[
                                 field=where, property=where, value=repr(value)))
     for index, resource in enumerate(d.get("resources", [])):
         issues += check_resource_rules(file, index, resource)
-        issues += geometry_rules(file, index, resource, source.folder) if isinstance(resource, dict) else []
+        issues += geometry_rules(file, index, resource, source.folder)
     return advise(file, d, issues, metadata)
 
 
