@@ -275,3 +275,14 @@ def test_tables_and_the_place_reference_are_derived_from_the_package_s_outlines(
     assert build_tables.places_text() == places
     codes = [f["properties"]["kode"] for f in json.loads(places)["features"]]
     assert len(codes) == 1 + 5 + 57 and codes[0] == "35.73"
+
+
+def test_a_code_unknown_to_the_kode_wilayah_tables_is_refused_even_when_table_and_outline_agree(tmp_path, metadata):
+    datasets = broken_copy(tmp_path, unknown_code)
+    table = datasets / NAME / "data" / "batas_kelurahan_kota_malang.csv"
+    table.write_text(table.read_text(encoding="utf-8").replace("35.73.01.1004,", "35.73.09.9999,"), encoding="utf-8")
+    found = issues_of(datasets, metadata)
+    assert not [i for i in found if i.code.startswith("portal-geometry")]  # the outline matches its row
+    (unknown,) = [i for i in found if i.code == "foreign-key"]  # but the row's code is not a kelurahan
+    assert unknown.file.endswith("batas_kelurahan_kota_malang.csv") and unknown.row == 5
+    assert "35.73.09.9999" in unknown.message
