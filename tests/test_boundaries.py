@@ -110,7 +110,7 @@ def test_geojson_download_has_the_outline_and_every_column(build):
     features = collection["features"]
     assert collection["type"] == "FeatureCollection" and len(features) == 57
     first = features[0]["properties"]
-    assert first["kode"] == "35.73.01.1001" and first["nama"] == "Balearjosari" and first["nama_kecamatan"] == "Blimbing"
+    assert (first["kode"], first["nama"], first["nama_kecamatan"]) == ("35.73.01.1001", "Balearjosari", "Blimbing")
     assert first["geometri_valid_di_sumber"] is True and isinstance(first["luas_km2_dihitung"], float)
     source = {f["properties"]["kode"]: f["geometry"] for f in source_features(KELURAHAN)}
     assert all(shape(f["geometry"]).equals_exact(shape(source[f["properties"]["kode"]]), 0) for f in features)

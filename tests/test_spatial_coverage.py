@@ -29,8 +29,8 @@ def tiny_package(folder, name: str, code: str, area: str) -> None:
         "publisher": "diskominfo", "author": "diskominfo", "maintainer": "diskominfo", "themes": ["governance"],
         "licenses": [{"name": "CC-BY-4.0"}], "accrualPeriodicity": "irregular", "accessRights": "terbuka",
         "spatial": {"kode_wilayah": code, "nama": area},
-        "resources": [{"name": name.replace("-", "_"), "path": "data/hitungan.csv", "format": "csv",
-                       "schema": {"fields": [{"name": "tahun", "type": "integer"}, {"name": "jumlah", "type": "integer"}]}}],
+        "resources": [{"name": name.replace("-", "_"), "path": "data/hitungan.csv", "format": "csv", "schema": {
+            "fields": [{"name": "tahun", "type": "integer"}, {"name": "jumlah", "type": "integer"}]}}],
     }
     (folder / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
 
