@@ -228,7 +228,7 @@ def table_codes(folder: Path, resource: dict, key: str) -> dict[str, int] | None
             header = next(reader)
             column = header.index(key)
             return {row[column]: number for number, row in enumerate(reader, start=2) if len(row) > column}
-    except (OSError, UnicodeDecodeError, csv.Error, StopIteration, ValueError):
+    except (OSError, UnicodeDecodeError, csv.Error, StopIteration, ValueError, TypeError):
         return None
 
 

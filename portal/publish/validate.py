@@ -126,7 +126,9 @@ def check_and_load_data(readable: list[PackageSource], sources: list[PackageSour
             continue  # a carried-over package, or one missing or invalid (reported by check_reference)
         try:
             with watched_package(name, [source.resource_file(r) for r in source.descriptor["resources"]]):
-                issues[name] += check_and_load(source, by_name, issues, database, key_cache)
+                outlines = check_geometries(source.folder, source.descriptor)  # bad outlines: the data is not loaded
+                issues[name] += outlines + ([] if blocking(outlines) else check_and_load(source, by_name, issues,
+                                                                                         database, key_cache))
         except Exception as error:  # noqa: BLE001 - whatever it is, this package fails alone
             issues[name].append(internal_error(source, "validate and load", error))
 
@@ -136,14 +138,6 @@ def check_and_load(source: PackageSource, by_name: dict[str, PackageSource], iss
     refused = frictionless_refusal(source)
     if refused:  # the fast path reads only data: frictionless judges the descriptor first
         return refused
-    outlines = check_geometries(source.folder, source.descriptor)
-    if blocking(outlines):  # a table whose outlines are wrong is not loaded, like one with bad rows
-        return outlines + scan_data_files(source)
-    return outlines + load_data(source, by_name, issues, database, key_cache)
-
-
-def load_data(source: PackageSource, by_name: dict[str, PackageSource], issues: dict[str, list[Issue]],
-              database: ReleaseDatabase, key_cache: dict) -> list[Issue]:
     if database.load_checked(source):
         # only warnings remain: which cells look like formulas
         return scan_data_files(source) if database.formula_like(source) else []
