@@ -286,3 +286,13 @@ def test_a_code_unknown_to_the_kode_wilayah_tables_is_refused_even_when_table_an
     (unknown,) = [i for i in found if i.code == "foreign-key"]  # but the row's code is not a kelurahan
     assert unknown.file.endswith("batas_kelurahan_kota_malang.csv") and unknown.row == 5
     assert "35.73.09.9999" in unknown.message
+
+
+def test_an_unreadable_or_missing_geometry_file_is_named(tmp_path, metadata):
+    datasets = broken_copy(tmp_path)
+    (datasets / NAME / KELURAHAN).write_text('{"type": "FeatureCollection", "features": [', encoding="utf-8")
+    (found,) = issues_of(datasets, metadata)
+    assert found.code == "portal-geometry" and found.file.endswith(KELURAHAN) and "JSON" in found.message
+    (datasets / NAME / KELURAHAN).unlink()
+    (found,) = issues_of(datasets, metadata)
+    assert found.code == "portal-geometry" and "missing" in found.message
