@@ -296,3 +296,17 @@ def test_an_unreadable_or_missing_geometry_file_is_named(tmp_path, metadata):
     (datasets / NAME / KELURAHAN).unlink()
     (found,) = issues_of(datasets, metadata)
     assert found.code == "portal-geometry" and "missing" in found.message
+
+
+def test_provenance_records_the_sha256_of_the_verbatim_files():
+    import hashlib
+
+    lines = (PACKAGE / "PROVENANCE.md").read_text(encoding="utf-8").split("## sha256", 1)[1].split()
+    recorded = dict(zip(lines[1::2], lines[0::2]))
+    descriptor = json.loads((PACKAGE / "datapackage.json").read_text(encoding="utf-8"))
+    assert sorted(recorded) == sorted([r["geometry"]["path"] for r in descriptor["resources"]]
+                                      + ["LICENSE-wilayah-boundaries-cahyadsn-MIT.txt"])
+    for path, digest in recorded.items():
+        assert hashlib.sha256((PACKAGE / path).read_bytes()).hexdigest() == digest, path
+    assert all(r["geometry"]["hash"] == "sha256:" + recorded[r["geometry"]["path"]] for r in descriptor["resources"])
+    assert "3c5a7960f4d227a38489094d84252bdbb3f978a5" in descriptor["metodologi"]
