@@ -28,7 +28,7 @@ from .discover import unsafe_path_reason
 from .report import Issue
 
 GEOMETRY = "geometry"  # the resource property
-MAX_GEOJSON_BYTES = 100_000_000  # read whole (json.loads): a city's outlines are a few MB
+MAX_GEOJSON_BYTES = 20_000_000  # read whole (json.loads, ~10x in memory): a city's outlines are a few MB
 CHECK = N_("Geometri batas wilayah: FeatureCollection GeoJSON, Polygon/MultiPolygon [bujur, lintang], valid "
            "menurut shapely, satu poligon per baris dengan kode yang ada di tabelnya")
 
