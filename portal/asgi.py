@@ -17,7 +17,7 @@ from a2wsgi import WSGIMiddleware
 from .app import create_app
 from .compression import with_compression
 from .file_offload import OFFLOAD_SCOPE_KEY, FileOffload
-from .memory import give_back_memory
+from .memory import give_back_memory, use_own_mappings_above
 from .request_body import TOO_LARGE, TOO_SLOW, declared_length, has_body, read_body, replaying
 from .sql import DatasettePool
 from .sql_skin import language_cookie, language_redirect
@@ -288,8 +288,9 @@ def strip_prefix(scope: dict) -> dict:
 
 
 def create_asgi_app(config: dict | None = None) -> PortalApplication:
+    use_own_mappings_above()  # large bodies go back to the system when freed (portal/memory.py)
     return PortalApplication(create_app(config))
 
 
-# What `portal serve` (uvicorn) runs; configured by PORTAL_* environment variables.
+# What `portal serve` (granian) runs; configured by PORTAL_* environment variables.
 app = create_asgi_app()

@@ -34,6 +34,9 @@ SETTINGS = [
             "more gets 400 (memory stays bounded whatever the SQL)."),
     Setting("SQL_MEMORY_MB", 64, "SQLite: most memory all queries of one worker process hold together, in megabytes "
             "(PRAGMA hard_heap_limit); a query needing more gets 400."),
+    Setting("SQL_QUERY_MEMORY_MB", 8, "SQLite: most memory one query may add while it runs, in megabytes; a query "
+            "growing more is stopped with 400 before it can fill SQL_MEMORY_MB for the others (0 = no limit). A growing "
+            "string doubles, so keep ADHOC_SQL_TOTAL x 2 x this under SQL_MEMORY_MB."),
     Setting("SQL_THREADS", 6, "Datasette: threads running SQL in each worker process."),
     Setting("ADHOC_SQL_PER_CLIENT", 1, "Arbitrary SQL queries (?sql=) one client may run at once."),
     Setting("ADHOC_SQL_TOTAL", 3, "Arbitrary SQL queries a worker runs at once (fewer than SQL_THREADS)."),

@@ -21,7 +21,7 @@ from datasette.utils.asgi import Response
 from datasette.plugins import pm
 from jinja2 import FileSystemLoader
 
-from . import sql_skin
+from . import sql_query_memory, sql_skin
 from .urls import DATABASE_NAME, SQL_PREFIX
 from .store import Release
 
@@ -102,7 +102,7 @@ def prepare_connection(conn, datasette):
 # Datasette answers these mistakes in a request's own parameters with a 500 (and logs a traceback):
 # they are the caller's, so a 400.
 CALLER_ERRORS = ("Cannot sort table by", "Invalid _through", "Cannot use _sort and _sort_desc", "string or blob too big",
-                 "Query result too large")
+                 "Query result too large", "Query needs more memory")
 
 
 @hookimpl
@@ -126,6 +126,7 @@ def build_datasette(release: Release, settings: dict) -> Datasette:
     metadata = json.loads(release.file("datasette.json").read_text(encoding="utf-8"))
     metadata.setdefault("plugins", {})[PLUGIN_NAME] = {"max_result_bytes": settings["MAX_RESULT_MB"] * 1_000_000,
                                                        "heap_bytes": settings["SQL_MEMORY_MB"] * 1_000_000}
+    sql_query_memory.install(settings["SQL_QUERY_MEMORY_MB"] * 1_000_000, settings["SQL_MEMORY_MB"] * 1_000_000)
     counts = {r.name: {"count": r.rows} for d in release.catalog.datasets for r in d.resources}
     ds = Datasette(
         immutables=[str(release.file("portal.db"))],

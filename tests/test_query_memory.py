@@ -1,0 +1,136 @@
+"""One query's memory: the per-query limit (portal/sql_query_memory.py) stops the query whose SQLite memory
+grows, before the process-wide heap limit is reached and makes some other visitor's query fail; and freed
+memory goes back to the system after a burst of costly SQL (portal/memory.py)."""
+
+import asyncio
+import sqlite3
+import threading
+
+import httpx
+import pytest
+
+from portal import create_app, memory, sql_query_memory
+from portal.asgi import PortalApplication
+from portal.config import resolve_settings
+
+# A 64 kB string, then json_group_array over 1,000 copies: one 64 MB string grown inside SQLite.
+GROWING = ("with recursive s(x, n) as (select 'ab', 0 union all select x || x, n + 1 from s where n < 15), "
+           "big(x) as (select x from s order by n desc limit 1), c(i) as (select 1 union all select i + 1 from c "
+           "limit 1000) select length(json_group_array(x)) from big, c")
+
+
+def test_sqlite_memory_counter_is_the_one_python_uses():
+    """Without it the per-query limit would silently do nothing."""
+    assert sql_query_memory.memory_used is not None
+    before = sql_query_memory.memory_used()
+    conn = sqlite3.connect(":memory:")
+    conn.execute("create table t(x)")
+    conn.executemany("insert into t values (?)", [("y" * 10_000,)] * 200)
+    assert sql_query_memory.memory_used() > before + 1_000_000
+    conn.close()
+
+
+def test_a_growing_aggregate_is_stopped_at_the_query_limit():
+    limits = sql_query_memory.limited_by(8_000_000)
+    conn = sqlite3.connect(":memory:")
+    with pytest.raises(sql_query_memory.QueryNeedsTooMuchMemory, match=r"\(8 MB\)"):
+        with limits(conn, 5_000):
+            try:
+                conn.execute(GROWING).fetchall()
+            except sqlite3.OperationalError as error:  # what Datasette's execute turns "interrupted" into
+                from datasette.database import QueryInterrupted
+                raise QueryInterrupted(error, GROWING, {}) if error.args == ("interrupted",) else error
+    # The same query within a large enough limit runs to the end: the limit is about memory, not the query.
+    with sql_query_memory.limited_by(200_000_000)(conn, 5_000):
+        assert conn.execute(GROWING).fetchone()[0] > 64_000_000
+
+
+def run(coroutine):
+    return asyncio.new_event_loop().run_until_complete(coroutine)
+
+
+def test_datasette_answers_the_growing_query_with_400_naming_the_limit(published_build):
+    application = PortalApplication(create_app({"BUILD_DIR": str(published_build), "SQL_QUERY_MEMORY_MB": 8}))
+
+    async def ask():
+        transport = httpx.ASGITransport(app=application, client=("127.0.0.5", 1000))
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8000") as client:
+            return await client.get("/sql/portal.json", params={"sql": GROWING})
+
+    response = run(ask())
+    assert response.status_code == 400
+    assert "Query needs more memory than a query may use (8 MB)" in response.text
+
+
+SMALL_QUERIES = 40
+
+
+def test_normal_queries_keep_working_beside_growing_aggregates():
+    """As many connections as a worker runs ad-hoc queries at once grow aggregates while another runs small
+    queries, under the default heap limit (PORTAL_SQL_MEMORY_MB): with the default per-query limit the small
+    queries never fail. Without it the aggregates fill the heap and the small queries fail too. (A growing
+    string doubles when it grows, so a query can hold twice its limit before it is stopped: the defaults
+    keep ADHOC_SQL_TOTAL x 2 x SQL_QUERY_MEMORY_MB under SQL_MEMORY_MB.)"""
+    settings = resolve_settings()
+    heap_limit, growers = settings["SQL_MEMORY_MB"] * 1_000_000, settings["ADHOC_SQL_TOTAL"]
+
+    def failures(query_limit: int, ceiling: int) -> tuple[int, int]:
+        limits = sql_query_memory.limited_by(query_limit, ceiling)
+        heap = sqlite3.connect(":memory:")
+        previous = heap.execute("pragma hard_heap_limit").fetchone()[0]
+        heap.execute(f"pragma hard_heap_limit = {heap_limit}")
+        stop, failed, done = threading.Event(), [0], [0]
+
+        def grow():
+            conn = sqlite3.connect(":memory:", check_same_thread=False)
+            while not stop.is_set():
+                try:
+                    with limits(conn, 5_000):
+                        conn.execute(GROWING).fetchall()
+                except (sqlite3.Error, MemoryError, Exception):
+                    pass
+
+        def small():
+            conn = sqlite3.connect(":memory:", check_same_thread=False)
+            for _ in range(SMALL_QUERIES):
+                try:  # a visitor's query needing a few MB: a 600 kB string, grown by doubling
+                    conn.execute("select length(group_concat(x)) from (with recursive c(x) as (select 1 union all "
+                                 "select x + 1 from c limit 100000) select x from c)").fetchall()
+                    done[0] += 1
+                except (sqlite3.Error, MemoryError):
+                    failed[0] += 1
+            stop.set()
+
+        threads = [threading.Thread(target=grow) for _ in range(growers)] + [threading.Thread(target=small)]
+        [t.start() for t in threads]
+        [t.join(60) for t in threads]
+        stop.set()
+        heap.execute(f"pragma hard_heap_limit = {previous}")
+        return failed[0], done[0]
+
+    failed, done = failures(settings["SQL_QUERY_MEMORY_MB"] * 1_000_000, int(heap_limit * sql_query_memory.CEILING_SHARE))
+    assert failed == 0 and done == SMALL_QUERIES
+    unprotected_failed, _ = failures(10_000_000_000, 0)
+    assert unprotected_failed > 0, done  # the situation the limit exists for
+
+
+def test_a_trim_skipped_within_the_second_runs_once_it_is_over(monkeypatch):
+    calls = []
+    monkeypatch.setattr(memory, "_malloc_trim", lambda pad: calls.append(pad))
+    monkeypatch.setattr(memory, "_last_trim", 0.0)
+    monkeypatch.setattr(memory, "_pending", None)
+    monkeypatch.setattr(memory, "TRIM_EVERY_SECONDS", 0.2)
+
+    async def burst():
+        assert memory.give_back_memory() is True  # the first request of the burst trims at once
+        assert memory.give_back_memory() is False  # the next ones, within the interval, schedule one trim
+        assert memory.give_back_memory() is False
+        assert len(calls) == 1
+        await asyncio.sleep(0.35)
+        return len(calls)
+
+    assert run(burst()) == 2  # the burst's last memory is given back without another request
+
+
+def test_large_blocks_get_their_own_mappings():
+    assert memory.use_own_mappings_above() is True  # glibc's mallopt accepted M_MMAP_THRESHOLD
