@@ -56,7 +56,8 @@ def table_text(table: str) -> str:
 
 def places_text() -> str:
     """metadata/wilayah.geojson: the city, its kecamatan and kelurahan (portal/publish/places.py reads it)."""
-    found = [{"type": "Feature", "properties": {k: v for k, v in f["properties"].items() if k != "geom_valid_in_source"},
+    found = [{"type": "Feature",
+              "properties": {k: v for k, v in f["properties"].items() if k != "geom_valid_in_source"},
               "geometry": f["geometry"]}
              for name in ("kota_malang_batas_kota", "kota_malang_kecamatan", "kota_malang_kelurahan")
              for f in features(name)]
@@ -68,7 +69,8 @@ def places_text() -> str:
 def main() -> None:
     for table in TABLES:
         (HERE / "data" / f"{table}.csv").write_text(table_text(table), encoding="utf-8")
-    PLACES.write_text(places_text(), encoding="utf-8")
+    if HERE.parent.name == "datasets" and PLACES.parent.is_dir():  # in the portal's repository, not a download
+        PLACES.write_text(places_text(), encoding="utf-8")
 
 
 if __name__ == "__main__":
