@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import shapely
+import shapely.errors
 from shapely.geometry import MultiPolygon, Polygon, shape
 from shapely.geometry.base import BaseGeometry
 
@@ -192,7 +193,11 @@ def checked_geometry(file: str, where: str, code: str, geometry, repair: bool) -
                                         field=f"{at}.coordinates", cell=json.dumps(position)[:80],
                                         position=json.dumps(position)[:80],
                                         swapped=text(N_(" — lintang dan bujur tertukar?")) if swapped else "")]
-    found = shape(geometry)
+    try:
+        found = shape(geometry)
+    except (ValueError, TypeError, shapely.errors.GEOSException) as error:
+        return None, [issue(file, "portal-geometry", N_("shapely tidak dapat membaca geometri %(kode)s: %(reason)s"),
+                            field=at, cell=code, kode=code, reason=str(error)[:200])]
     if found.is_valid:
         return found, []
     reason = shapely.is_valid_reason(found)
