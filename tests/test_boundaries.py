@@ -14,6 +14,8 @@ import pyarrow.parquet as pq
 import pytest
 import shapely
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from shapely.geometry import shape
 
 from portal import create_app
@@ -310,3 +312,26 @@ def test_provenance_records_the_sha256_of_the_verbatim_files():
         assert hashlib.sha256((PACKAGE / path).read_bytes()).hexdigest() == digest, path
     assert all(r["geometry"]["hash"] == "sha256:" + recorded[r["geometry"]["path"]] for r in descriptor["resources"])
     assert "3c5a7960f4d227a38489094d84252bdbb3f978a5" in descriptor["metodologi"]
+
+
+SCALAR = st.none() | st.booleans() | st.integers(-200, 200) | st.floats(allow_nan=True) | st.text(max_size=3)
+JSON = st.recursive(SCALAR,
+                    lambda inner: st.lists(inner, max_size=5) | st.dictionaries(st.text(max_size=3), inner, max_size=3),
+                    max_leaves=30)
+RING = st.lists(st.lists(st.floats(-200, 200) | st.integers(-200, 200) | st.none(), min_size=0, max_size=3),
+                min_size=0, max_size=6)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(JSON, st.fixed_dictionaries({"type": st.sampled_from(["Polygon", "MultiPolygon"]),
+                                              "coordinates": st.lists(RING, max_size=3)
+                                              | st.lists(st.lists(RING, max_size=2), max_size=2)})))
+def test_any_geometry_member_is_an_outline_or_an_error_never_an_exception(geometry):
+    from portal.publish.geometry import checked_geometry
+
+    for repair in (False, True):
+        found, problems = checked_geometry("x.geojson", "features[0]", "35.73", geometry, repair)
+        assert (found is None) == any(p.code != "portal-geometry-repaired" for p in problems)
+        assert all(p.field.startswith("features[0].geometry") and p.file == "x.geojson" for p in problems)
+        if found is not None:
+            assert found.is_valid and found.geom_type in ("Polygon", "MultiPolygon")
