@@ -295,6 +295,9 @@ def test_an_unreadable_or_missing_geometry_file_is_named(tmp_path, metadata):
     (datasets / NAME / KELURAHAN).write_text('{"type": "FeatureCollection", "features": [', encoding="utf-8")
     (found,) = issues_of(datasets, metadata)
     assert found.code == "portal-geometry" and found.file.endswith(KELURAHAN) and "JSON" in found.message
+    (datasets / NAME / KELURAHAN).write_text("[" * 200_000, encoding="utf-8")  # deeper than Python's stack
+    (found,) = issues_of(datasets, metadata)
+    assert found.code == "portal-geometry" and "JSON" in found.message
     (datasets / NAME / KELURAHAN).unlink()
     (found,) = issues_of(datasets, metadata)
     assert found.code == "portal-geometry" and "missing" in found.message

@@ -125,8 +125,8 @@ def read_boundaries(folder: Path, resource: dict) -> tuple[list[Boundary], list[
                           "berubah sejak dicatat"), declared=digest)
     try:
         collection = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError) as error:
-        return problem(N_("tidak dapat diurai sebagai JSON: %(reason)s"), reason=str(error))
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:  # RecursionError: nested too deep
+        return problem(N_("tidak dapat diurai sebagai JSON: %(reason)s"), reason=str(error)[:200])
     if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection" \
             or not isinstance(collection.get("features"), list):
         return problem(N_("harus berupa FeatureCollection GeoJSON (type dan features)"), "type")
