@@ -24,8 +24,13 @@ GENERATED = [
     Format("excel.csv", ".excel.csv", "text/csv", N_("CSV untuk Excel (UTF-8 dengan BOM)"), "CSV untuk Excel"),
     Format("xlsx", ".xlsx", XLSX, N_("Excel (XLSX): data, kamus data, metadata"), "XLSX"),
     Format("json", ".json", "application/json", N_("JSON (larik objek)"), "JSON"),
-    # Only for tables with latitude and longitude columns (publish/charts.py find_geo).
-    Format("geojson", ".geojson", "application/geo+json", N_("GeoJSON (titik dengan semua kolom)"), "GeoJSON"),
+    # Only for tables with latitude and longitude columns (publish/charts.py find_geo): a point per row; or
+    # with declared boundaries (publish/geometry.py): their outlines.
+    Format("geojson", ".geojson", "application/geo+json", N_("GeoJSON (titik atau batas wilayah, dengan semua kolom)"),
+           "GeoJSON"),
+    # Only for tables with declared boundaries: GeoParquet 1.1, the outline as WKB (publish/geo_downloads.py).
+    Format("parquet", ".parquet", "application/vnd.apache.parquet",
+           N_("GeoParquet 1.1 (batas wilayah sebagai WKB, untuk DuckDB, GeoPandas, QGIS)"), "GeoParquet"),
 ]
 FORMATS = [ORIGINAL] + GENERATED
 
@@ -61,7 +66,8 @@ class TableFile:
 
 
 def table_files(resource: ResourceInfo) -> list[TableFile]:
-    """The table's downloads that exist, in FORMATS order (no XLSX for large tables, GeoJSON only with coordinates)."""
+    """The table's downloads that exist, in FORMATS order (no XLSX for large tables, GeoJSON only with coordinates
+    or boundaries, GeoParquet only with boundaries)."""
     found = []
     for fmt in FORMATS:
         info = resource.file if fmt is ORIGINAL else resource.downloads.get(fmt.key)

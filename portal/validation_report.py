@@ -94,6 +94,18 @@ HINTS = {
     "portal-formula-cell": (N_("Peringatan: sel tampak seperti rumus spreadsheet."),
                             N_("Paket tetap diterbitkan; unduhan Excel menampilkan sel ini sebagai teks (diawali '). "
                                "Periksa apakah nilainya memang dimaksudkan begitu.")),
+    "portal-geometry": (N_("Berkas geometri (GeoJSON) tidak sah."),
+                        N_("Simpan batas wilayah sebagai FeatureCollection GeoJSON: satu Feature Polygon atau "
+                           "MultiPolygon [bujur, lintang] per baris tabel, dengan kode wilayahnya di properties.")),
+    "portal-geometry-invalid": (N_("Geometri tidak valid."),
+                                N_("Perbaiki poligon (misalnya shapely.make_valid atau QGIS Fix geometries), atau "
+                                   "tulis \"repair\": true di geometry resource agar portal memperbaikinya untuk "
+                                   "unduhan dan menyebutkannya.")),
+    "portal-geometry-repaired": (N_("Peringatan: geometri tidak valid di sumber, diperbaiki untuk unduhan."),
+                                 N_("Paket tetap diterbitkan; sebutkan perbaikan ini di deskripsi dataset.")),
+    "portal-geometry-code": (N_("Kode wilayah geometri tidak cocok dengan tabelnya."),
+                             N_("Setiap baris tabel perlu tepat satu poligon dengan kode yang sama, dan kode itu harus "
+                                "ada di tabel kode wilayah yang dirujuk.")),
     "portal-two-descriptors": (N_("Dua deskriptor paket dalam satu folder."),
                                N_("Hapus salah satunya (datapackage.json atau datapackage.yaml): portal tidak memilihkan.")),
     "field-error": (N_("Definisi kolom di skema tidak valid."),
@@ -136,8 +148,10 @@ class IssueGroup:
 
     @property
     def in_descriptor(self) -> bool:
-        """The field names a metadata property (never to be called a column), not a data file's column."""
-        return PurePath(self.file).name in DESCRIPTOR_NAMES
+        """The field names a metadata property (never to be called a column), not a data file's column; in a
+        GeoJSON file (geometry.py), a JSON path such as features[3].properties.kode."""
+        path = PurePath(self.file)
+        return path.name in DESCRIPTOR_NAMES or path.suffix.lower() in (".geojson", ".json")
 
 
 def group_issues(issues: list[Issue]) -> list[IssueGroup]:

@@ -3,7 +3,7 @@
 from .html import parse
 
 MIMETYPES = {".excel.csv": "text/csv", ".csv": "text/csv", ".json": "application/json", ".zip": "application/zip",
-             ".geojson": "application/geo+json",
+             ".geojson": "application/geo+json", ".parquet": "application/vnd.apache.parquet",
              ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 

@@ -190,7 +190,8 @@ def distribution(dataset: DatasetInfo, rid: str, name: str, description: str, ur
     }
 
 
-FORMAT_NAMES = {"csv": "CSV", "excel.csv": "CSV", "xlsx": "XLSX", "json": "JSON", "geojson": "GeoJSON"}
+FORMAT_NAMES = {"csv": "CSV", "excel.csv": "CSV", "xlsx": "XLSX", "json": "JSON", "geojson": "GeoJSON",
+                "parquet": "GeoParquet"}
 
 
 def resource_dicts(dataset: DatasetInfo, links: Links) -> list[dict]:

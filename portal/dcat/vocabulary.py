@@ -39,7 +39,7 @@ FREQUENCIES = {"once": "NEVER", "daily": "DAILY", "weekly": "WEEKLY", "monthly":
                "quarterly": "QUARTERLY", "annual": "ANNUAL", "irregular": "IRREG"}
 ACCESS_RIGHTS = {"terbuka": "PUBLIC", "terbatas": "RESTRICTED", "tertutup": "NON_PUBLIC"}
 FILE_TYPES = {"csv": "CSV", "excel.csv": "CSV", "xlsx": "XLSX", "json": "JSON", "geojson": "GEOJSON", "zip": "ZIP",
-              "sqlite": "SQLITE"}
+              "sqlite": "SQLITE", "parquet": "PARQUET"}
 # Each smart city dimension beside the EU data theme(s) it falls under (metadata/themes.yaml may say otherwise).
 EU_THEMES = {"governance": ["GOVE"], "branding": ["ECON"], "economy": ["ECON"], "living": ["SOCI", "HEAL"],
              "environment": ["ENVI"], "society": ["SOCI"]}

@@ -22,6 +22,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from .cast import looks_like_formula, neutralise_formula
 from .charts import find_geo
 from .descriptor import cross_package_keys, csv_dialect
+from .geo_downloads import write_boundary_geojson, write_geoparquet
+from .geometry import declared_geometry, geometry_resources, has_geometry, read_boundaries
 from .disk_full import EXIT_CODE, DiskFull, disk_full_issue, writing
 from .release import write_zip
 from ..messages import issue
@@ -37,8 +39,9 @@ XLSX_BUILD_MAX_ROWS = 100_000
 # From this many rows in all, the XLSX files are written by one process per core (see write_xlsx_files).
 XLSX_PARALLEL_MIN_ROWS = 20_000
 # Bumped whenever download files change shape, so an older release's files are rebuilt, not reused.
-# 2: datapackage.json at the zip's root; GeoJSON for tables with coordinates.
-LAYOUT = "2"
+# 2: datapackage.json at the zip's root; GeoJSON for tables with coordinates. 3: GeoJSON and GeoParquet
+# of tables with declared boundaries.
+LAYOUT = "3"
 LAYOUT_FILE = "LAYOUT"
 
 
@@ -59,7 +62,7 @@ def build_downloads(staging: Path, package_name: str, package_folder: Path, desc
     target = staging / "downloads" / package_name
     target.mkdir(parents=True, exist_ok=True)
     extra = {"README.md": readme(descriptor).encode("utf-8")}
-    if cross_package_keys(descriptor):
+    if cross_package_keys(descriptor) or has_geometry(descriptor):
         extra["datapackage.json"] = standalone_descriptor(descriptor)
     # zlib lets go of the GIL: the zip compresses on the second core while the other formats are written
     xlsx, issues = [], []
@@ -73,7 +76,12 @@ def build_downloads(staging: Path, package_name: str, package_folder: Path, desc
             writers = [(target / f"{name}.excel.csv", lambda path: write_excel_csv(
                            package_folder / resource["path"], resource, path, formula_like.get(name))),
                        (target / f"{name}.json", lambda path: write_json_rows(conn, name, columns, path))]
-            if geo:
+            if declared_geometry(resource):  # its outlines, as validated (repaired where allowed)
+                boundaries = read_boundaries(package_folder, resource)[0]
+                writers += [(target / f"{name}.geojson",
+                             lambda path: write_boundary_geojson(conn, resource, boundaries, path)),
+                            (target / f"{name}.parquet", lambda path: write_geoparquet(conn, resource, boundaries, path))]
+            elif geo:
                 writers.append((target / f"{name}.geojson", lambda path: write_geojson(conn, name, columns, geo, path)))
             for path, write in writers:
                 issues += guarded(path, write, str(package_folder / resource["path"]))
@@ -170,8 +178,13 @@ def write_excel_csv(source: Path, resource: dict, path: Path, formula_like: bool
 
 def standalone_descriptor(descriptor: dict) -> bytes:
     """The zip's datapackage.json must validate on its own: foreign keys into other packages
-    of the portal move to "x-portal-foreignKeys", where they stay documented."""
+    of the portal move to "x-portal-foreignKeys", where they stay documented; the GeoJSON files of
+    tables with boundaries are listed as (non-tabular) resources of their own."""
     standalone = copy.deepcopy(descriptor)
+    outlines = geometry_resources(descriptor)
+    if outlines:
+        standalone["resources"] += outlines
+        standalone["profile"] = "data-package"  # a tabular-data-package may hold tables only
     for resource in standalone["resources"]:
         schema = resource.get("schema", {})
         external = [fk for fk in schema.get("foreignKeys", []) if fk.get("reference", {}).get("package")]
@@ -293,7 +306,8 @@ def readme(descriptor: dict) -> str:
     licenses = "; ".join(f"{lic.get('title') or lic.get('name')} {lic.get('path', '')}".strip()
                          for lic in descriptor.get("licenses", []))
     sources = "\n".join(f"- {s.get('title', '')} {s.get('path', '')}".rstrip() for s in descriptor.get("sources", []))
-    files = "\n".join(f"- `{r['path']}`: {r.get('title', r['name'])}" for r in descriptor["resources"])
+    files = "\n".join(f"- `{r['path']}`: {r.get('title', r['name'])}"
+                      for r in descriptor["resources"] + geometry_resources(descriptor))
     sample = ("\n**Data sampel sintetis — bukan fakta tentang Kota Malang. / Synthetic sample data — not facts "
               "about Kota Malang.**\n" if descriptor.get("sample") else "")
     citation = f"\n## Cara mengutip / How to cite\n\n{descriptor['citation']}\n" if descriptor.get("citation") else ""

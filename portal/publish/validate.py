@@ -27,6 +27,7 @@ from ..messages import issue
 from .fill_in import advise, is_placeholder, placeholder_issue
 from .frictionless_issues import descriptor_issues, error_issue
 from .schema_check import field_issues
+from .geometry import CHECK as GEOMETRY_CHECK, check_geometries, geometry_rules, has_geometry
 from .licenses import resolve as resolve_license
 from .metadata import PortalMetadata
 from ..profile import ACCESS_RIGHTS, FREQUENCIES, PUBLISHABLE_ACCESS, N_
@@ -79,10 +80,10 @@ def validate(sources: list[PackageSource], metadata: PortalMetadata, skip: set[s
             finally:
                 database.close()
     issues = find_issues(sources, metadata, database, skip, set(skip) | set(established))
-    return {
-        name: Validation(found, DESCRIPTOR_CHECKS + (DATA_CHECKS if not _descriptor_failed(found) else []))
-        for name, found in issues.items()
-    }
+    geometric = {s.name for s in sources if has_geometry(s.descriptor or {})}
+    return {name: Validation(found, DESCRIPTOR_CHECKS + ([] if _descriptor_failed(found) else
+                                                         DATA_CHECKS + [GEOMETRY_CHECK] * (name in geometric)))
+            for name, found in issues.items()}
 
 
 def _descriptor_failed(issues: list[Issue]) -> bool:
@@ -125,7 +126,9 @@ def check_and_load_data(readable: list[PackageSource], sources: list[PackageSour
             continue  # a carried-over package, or one missing or invalid (reported by check_reference)
         try:
             with watched_package(name, [source.resource_file(r) for r in source.descriptor["resources"]]):
-                issues[name] += check_and_load(source, by_name, issues, database, key_cache)
+                outlines = check_geometries(source.folder, source.descriptor)  # bad outlines: the data is not loaded
+                issues[name] += outlines + ([] if blocking(outlines) else check_and_load(source, by_name, issues,
+                                                                                         database, key_cache))
         except Exception as error:  # noqa: BLE001 - whatever it is, this package fails alone
             issues[name].append(internal_error(source, "validate and load", error))
 
@@ -228,6 +231,7 @@ def check_portal_rules(source: PackageSource, metadata: PortalMetadata) -> list[
                                 field=where, property=where, value=repr(value)))
     for index, resource in enumerate(d.get("resources", [])):
         issues += check_resource_rules(file, index, resource)
+        issues += geometry_rules(file, index, resource, source.folder)
     return advise(file, d, issues, metadata)
 
 
