@@ -27,7 +27,10 @@ ACCOUNT_NOTES = {
     "Belanja Modal": N_("pembelian atau pembangunan aset tetap, misalnya jalan, gedung, dan peralatan"),
     "Belanja Lainnya": N_("hibah, bantuan sosial, dan belanja tidak terduga"),
 }
-PART_TITLES = {"Pendapatan": N_("Pendapatan"), "Belanja": N_("Belanja")}
+HEADLINE_TITLES = {"Pendapatan": N_("Pendapatan daerah: anggaran dan realisasi per tahun"),
+                   "Belanja": N_("Belanja daerah: anggaran dan realisasi per tahun")}
+DETAIL_TITLES = {"Pendapatan": N_("Pendapatan %(year)s per kelompok akun"),
+                 "Belanja": N_("Belanja %(year)s per kelompok akun")}
 blueprint.add_app_template_global(BUDGET_DATASET, "budget_dataset")
 
 
@@ -70,17 +73,17 @@ def budget():
     headline = []
     for part in ("Pendapatan", "Belanja"):
         totals = [y.part(part).total for y in years if y.part(part) and y.part(part).total]
-        title = gettext("%(part)s daerah: anggaran dan realisasi per tahun", part=gettext(PART_TITLES[part]))
+        title = gettext(HEADLINE_TITLES[part])
         headline.append(chart([pair(t, str(t.year), locale) for t in totals], f"anggaran-{part.lower()}", title))
     details = {}
     for year in years:
         for part in year.parts:
-            title = gettext("%(part)s %(year)s per kelompok akun", part=gettext(PART_TITLES[part.name]), year=year.year)
+            title = gettext(DETAIL_TITLES[part.name], year=year.year)
             details[(year.year, part.name)] = chart([pair(line, account_label(line.account), locale)
                                                      for line in part.groups], f"anggaran-{year.year}-{part.name.lower()}",
                                                     title)
     partial = [y for y in years if any(is_partial(p.total) for p in y.parts if p.total)]
     return render_template("budget.html", dataset=dataset, years=years, headline=headline, details=details,
                            partial=partial, table=BUDGET_TABLE, rupiah=lambda v: rupiah(v, locale),
-                           percent=lambda v: percent(v, locale), account_label=account_label, account_note=account_note,
-                           part_title=lambda name: gettext(PART_TITLES.get(name, name)), is_partial=is_partial)
+                           percent=lambda v: percent(v, locale), account_label=account_label,
+                           account_note=account_note, is_partial=is_partial)
