@@ -253,7 +253,8 @@ def test_catalog_facets_fold_behind_a_filter_control_on_phones(server, page_for)
 
 NARROW_PAGES = ["/", "/dataset", "/dataset/sampel-pengaduan-layanan", "/dataset/kode-wilayah-indonesia",
                 "/dataset/sampel-pengaduan-layanan/validation", "/dataset/sampel-pengaduan-layanan/changes", "/about",
-                "/publisher", "/theme/governance"]
+                "/publisher", "/theme/governance", "/anggaran", "/anggaran?lang=en", "/dataset/apbd-kota-malang-djpk",
+                "/dataset/sekolah-kota-malang-kemdikbud-2019", "/dataset/pdrb-adhb-jatim-bps"]
 
 
 @pytest.mark.parametrize("path", NARROW_PAGES)
@@ -313,7 +314,8 @@ def test_point_map_draws_offline(server, page_for):
 # Datasette's page families under /sql: database, table, row, query, canned query, error.
 SQL_PAGES = ["/sql/portal", "/sql/portal/sampel_pengaduan_layanan", "/sql/portal/kota_malang_kelurahan/35~2E73~2E01~2E1001",
              "/sql/portal?sql=select+1", "/sql/portal/pengaduan_per_kecamatan", "/sql/portal/nope"]
-A11Y_PAGES = ["/", "/dataset", "/dataset/kode-wilayah-indonesia", "/dataset/sampel-pengaduan-layanan", "/about", *SQL_PAGES]
+A11Y_PAGES = ["/", "/dataset", "/dataset/kode-wilayah-indonesia", "/dataset/sampel-pengaduan-layanan", "/about", "/anggaran",
+              "/dataset/apbd-kota-malang-djpk", *SQL_PAGES]
 
 
 @pytest.mark.parametrize("path", A11Y_PAGES)
