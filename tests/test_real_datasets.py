@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import io
 import json
 import re
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -150,3 +152,13 @@ def test_caveats_must_be_a_list_of_texts(tmp_path):
     report = publish(datasets, FIXTURE_METADATA, tmp_path / "build")
     issues = [i for i in report.all_issues() if i.field == "caveats"]
     assert issues and "caveats must be a list of objects {text, text_en}" in issues[0].message
+
+
+def test_the_zip_readme_carries_the_caveats_in_both_languages(site):
+    pages, _, _ = site
+    archive = zipfile.ZipFile(io.BytesIO(pages.get("/download/apbd-kota-malang-djpk.zip").data))
+    readme = archive.read("README.md").decode()
+    notes = readme.split("## Catatan penting / Important notes", 1)[1]
+    assert "Realisasi 2023 kemungkinan parsial" in notes and "The 2023 realisation is probably partial" in notes
+    assert "Lisensi tidak dinyatakan oleh sumber" in readme
+    assert {"PROVENANCE.md", "prepare.py", "source/apbd_kota_malang_2021_2024.csv"} <= set(archive.namelist())
