@@ -11,7 +11,7 @@ from portal.asgi import PortalApplication
 from portal.budget import percent, rupiah
 
 from .conftest import SyncASGIClient
-from .html import parse, text, texts
+from .html import parse, text
 
 SUMS = ("select tahun_anggaran as year, bagian as part, akun as account, tingkat as level, "
         "sum(anggaran_miliar_rp) as budget, sum(realisasi_miliar_rp) as actual from apbd_kota_malang "
@@ -112,7 +112,8 @@ def test_page_states_source_and_licence_and_is_linked(site):
     assert home.css_first("#home-budget-link").attributes["href"] == "/anggaran"
     dataset = parse(pages.get("/dataset/apbd-kota-malang-djpk"))
     assert dataset.css_first("#budget-link").attributes["href"] == "/anggaran"
-    assert "/anggaran" not in texts(parse(pages.get("/dataset/pdrb-adhb-jatim-bps")), "#caveats a")
+    assert parse(pages.get("/dataset/pdrb-adhb-jatim-bps")).css_first("#budget-link") is None
+    assert "<loc>http://localhost/anggaran</loc>" in pages.get("/sitemap.xml").get_data(as_text=True)
 
 
 def test_no_budget_view_without_the_budget_dataset(app):
