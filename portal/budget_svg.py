@@ -31,7 +31,7 @@ class Pair:
 
 def render_pairs(pairs: list[Pair], chart_id: str, title: str, description: str, width: int = WIDE) -> Markup:
     narrow = width < WIDE
-    label_width = 0 if narrow else (260 if width >= LARGE else 200)
+    label_width = 0 if narrow else (260 if width >= LARGE else 230)
     row = 2 * BAR + GAP + ROW_GAP + (FONT + 4 if narrow else 0)
     height = len(pairs) * row + 2 * MARGIN - ROW_GAP + 4
     # room after each bar for its value: "Rp 807,33 miliar · 79,9 %" (the rate moves to the label on phones)
