@@ -67,6 +67,8 @@ class FieldInfo:
     type: str = "string"
     title: str = ""
     description: str = ""
+    title_en: str = ""
+    description_en: str = ""
     unit: str = ""
     concept: str = ""
     classification: str = ""
@@ -114,6 +116,8 @@ class ResourceInfo:
     name: str  # also the SQLite table name
     title: str = ""
     description: str = ""
+    title_en: str = ""
+    description_en: str = ""
     path: str = ""  # path inside the data package, e.g. data/provinsi.csv
     file: FileInfo | None = None
     rows: int = 0
@@ -197,6 +201,8 @@ class DatasetInfo:
     themes: list[str] = field(default_factory=list)
     licenses: list[dict] = field(default_factory=list)
     sources: list[dict] = field(default_factory=list)
+    # What a reader must know before quoting the data: {"text": Indonesian, "text_en": English}
+    caveats: list[dict] = field(default_factory=list)
     sample: bool = False
     frequency: str = ""
     keywords: list[str] = field(default_factory=list)
@@ -269,6 +275,7 @@ class Publisher:
 class License:
     id: str
     title: str
+    title_en: str = ""
     url: str = ""
     open: bool = True
     ckan_id: str = ""  # its id in CKAN's licence register (portal/ckan/licenses.py)

@@ -27,7 +27,10 @@ EN_CATALOG = ROOT / "portal" / "translations" / "en" / "LC_MESSAGES" / "messages
 
 # Accessibility problems found in the portal's markup/CSS, waiting for a template fix.
 # {(path, viewport): reason}. An entry turns that page's axe assertion into an xfail.
-KNOWN_A11Y_BUGS: dict[tuple[str, str], str] = {}
+KNOWN_A11Y_BUGS: dict[tuple[str, str], str] = {
+    (path, viewport): "point map: Leaflet's focusable markers and zoom buttons inside the role=img map box "
+                      "(nested-interactive); the point maps are being redrawn over the outlines (issue 16)"
+    for path in ("/dataset/sekolah-kota-malang-kemdikbud-2019",) for viewport in ("desktop", "mobile")}
 
 
 # --------------------------------------------------------------------------- fixtures
@@ -253,7 +256,8 @@ def test_catalog_facets_fold_behind_a_filter_control_on_phones(server, page_for)
 
 NARROW_PAGES = ["/", "/dataset", "/dataset/sampel-pengaduan-layanan", "/dataset/kode-wilayah-indonesia",
                 "/dataset/sampel-pengaduan-layanan/validation", "/dataset/sampel-pengaduan-layanan/changes", "/about",
-                "/publisher", "/theme/governance"]
+                "/publisher", "/theme/governance", "/anggaran", "/anggaran?lang=en", "/dataset/apbd-kota-malang-djpk",
+                "/dataset/sekolah-kota-malang-kemdikbud-2019", "/dataset/pdrb-adhb-jatim-bps"]
 
 
 @pytest.mark.parametrize("path", NARROW_PAGES)
@@ -313,7 +317,9 @@ def test_point_map_draws_offline(server, page_for):
 # Datasette's page families under /sql: database, table, row, query, canned query, error.
 SQL_PAGES = ["/sql/portal", "/sql/portal/sampel_pengaduan_layanan", "/sql/portal/kota_malang_kelurahan/35~2E73~2E01~2E1001",
              "/sql/portal?sql=select+1", "/sql/portal/pengaduan_per_kecamatan", "/sql/portal/nope"]
-A11Y_PAGES = ["/", "/dataset", "/dataset/kode-wilayah-indonesia", "/dataset/sampel-pengaduan-layanan", "/about", *SQL_PAGES]
+A11Y_PAGES = ["/", "/dataset", "/dataset/kode-wilayah-indonesia", "/dataset/sampel-pengaduan-layanan", "/about", "/anggaran",
+              "/anggaran?lang=en", "/dataset/apbd-kota-malang-djpk", "/dataset/sekolah-kota-malang-kemdikbud-2019",
+              "/dataset/pdrb-adhb-jatim-bps", *SQL_PAGES]
 
 
 @pytest.mark.parametrize("path", A11Y_PAGES)

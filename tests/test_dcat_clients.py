@@ -52,6 +52,8 @@ def test_euro_dcat_ap_3_reads_every_dataset(client, catalog, path, fmt):
             assert extras["spatial_uri"] == "http://localhost/wilayah/35.73" and extras["spatial_text"] == "Kota Malang"
             assert json.loads(extras["spatial_bbox"])["type"] == "Polygon"
             assert json.loads(extras["spatial_centroid"])["type"] == "Point"
+        elif dataset.spatial.get("kode_wilayah"):  # an area without an outline here (Jawa Timur): named, no IRI
+            assert "spatial_uri" not in extras and extras["spatial_text"] == dataset.spatial["nama"]
         else:
             assert extras["spatial_uri"] == "http://publications.europa.eu/resource/authority/country/IDN"
         if dataset.metodologi:

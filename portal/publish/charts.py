@@ -24,8 +24,9 @@ TIME_TYPES = ("date", "datetime", "year", "yearmonth")
 
 
 def plan_charts(resource: dict, stats: dict[str, ColumnStats], rows: int, conn: sqlite3.Connection) -> list[dict]:
-    """Declared views, or the automatic choice: at most one line and one bar chart."""
-    if resource.get("views"):
+    """Declared views, or the automatic choice: at most one line and one bar chart. An empty list of
+    views means none: a table whose rows mix totals and their parts would chart sums that count twice."""
+    if isinstance(resource.get("views"), list):
         return [dict(view, declared=True) for view in resource["views"]]
     fields = resource["schema"]["fields"]
     keys = set(normalize_key(resource["schema"].get("primaryKey")))

@@ -20,7 +20,8 @@ from ..profile import missing_recommended
 from .release import package_digest
 from .report import DatasetOutcome, blocking
 
-FIELD_TEXT_KEYS = {"title": "title", "description": "description", "unit": "unit", "concept": "concept",
+FIELD_TEXT_KEYS = {"title": "title", "description": "description", "title_en": "title_en",
+                   "description_en": "description_en", "unit": "unit", "concept": "concept",
                    "classification": "classification", "reference_code_list": "referenceCodeList"}
 
 
@@ -54,6 +55,7 @@ def describe_dataset(package: LoadablePackage, loads: dict[str, TableLoad], file
         themes=list(d.get("themes", [])),
         licenses=list(d.get("licenses", [])),
         sources=list(d.get("sources", [])),
+        caveats=[dict(c) for c in d.get("caveats", [])],
         sample=d.get("sample") is True,
         frequency=d.get("accrualPeriodicity", ""),
         keywords=list(d.get("keywords", [])),
@@ -111,6 +113,8 @@ def describe_resource(package_name: str, resource: dict, load: TableLoad, file: 
         name=resource["name"],
         title=resource.get("title", ""),
         description=resource.get("description", ""),
+        title_en=str(resource.get("title_en", "")),
+        description_en=str(resource.get("description_en", "")),
         path=resource["path"],
         file=file,
         rows=load.rows,

@@ -311,6 +311,9 @@ def readme(descriptor: dict) -> str:
     sample = ("\n**Data sampel sintetis — bukan fakta tentang Kota Malang. / Synthetic sample data — not facts "
               "about Kota Malang.**\n" if descriptor.get("sample") else "")
     citation = f"\n## Cara mengutip / How to cite\n\n{descriptor['citation']}\n" if descriptor.get("citation") else ""
+    caveats = "".join(f"- {c.get('text', '')}\n" + (f"  / {c['text_en']}\n" if c.get("text_en") else "")
+                      for c in descriptor.get("caveats", []) if isinstance(c, dict))
+    citation = (f"\n## Catatan penting / Important notes\n\n{caveats}" if caveats else "") + citation
     return f"""# {descriptor['title']}
 {sample}
 {descriptor.get('description', '')}

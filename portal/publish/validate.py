@@ -259,6 +259,11 @@ def check_recommended_shapes(file: str, d: dict) -> list[Issue]:
     for key in ("dasar_hukum", "keywords"):
         if key in d and not (isinstance(d[key], list) and all(isinstance(v, str) for v in d[key])):
             problem(key, N_("%(property)s harus berupa daftar teks"))
+    caveats = d.get("caveats")
+    if caveats is not None and not (isinstance(caveats, list) and all(
+            isinstance(c, dict) and isinstance(c.get("text"), str) and c["text"].strip()
+            and isinstance(c.get("text_en", ""), str) for c in caveats)):
+        problem("caveats", N_("%(property)s harus berupa daftar objek {text, text_en} berisi teks"))
     if "data_prioritas" in d and not isinstance(d["data_prioritas"], bool):
         problem("data_prioritas", N_("%(property)s harus true atau false"))
     return issues

@@ -36,6 +36,25 @@ def localized(item, attribute: str) -> str:
 
 
 @blueprint.app_template_global()
+def license_label(entry: dict) -> str:
+    """A descriptor's licence entry in the page's language: its own title (title_en in English), or the
+    register's (metadata/licenses.yaml) when it only repeats that one."""
+    known = g.release.catalog.license(entry.get("name") or "")
+    if str(get_locale()) == "en" and entry.get("title_en"):
+        return entry["title_en"]
+    if known and entry.get("title", known.title) == known.title:
+        return localized(known, "title")
+    return entry.get("title") or entry.get("name") or ""
+
+
+@blueprint.app_template_global()
+def licenses_open(entries: list[dict]) -> bool:
+    """Every licence of the list is an open one (metadata/licenses.yaml's open)."""
+    catalog = g.release.catalog
+    return all((known := catalog.license(e.get("name") or "")) is not None and known.open for e in entries)
+
+
+@blueprint.app_template_global()
 def card_themes(dataset) -> list | None:
     """The themes a dataset card shows, each once; None when it covers every theme, which the card
     shows as one chip instead of six that say nothing about this dataset."""
