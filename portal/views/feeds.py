@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, g, render_template, url_for
 
+from ..place_index import release_places
+
 blueprint = Blueprint("feeds", __name__)
 FEED_ENTRIES = 50
 
@@ -25,6 +27,10 @@ def sitemap():
             url_for("pages.changes", _external=True), url_for("pages.about", _external=True)]
     urls += [url_for("pages.theme", theme_id=t.id, _external=True) for t in catalog.themes]
     urls += [url_for("pages.publisher", publisher_id=p.id, _external=True) for p in catalog.publishers]
+    places = release_places(g.release).places
+    if places:
+        urls.append(url_for("pages.place_list", _external=True))
+    urls += [url_for("pages.place", code=place.code, _external=True) for place in places]
     for dataset in catalog.datasets:
         urls += [url_for(endpoint, name=dataset.name, _external=True)
                  for endpoint in ("pages.dataset", "pages.dataset_changes", "pages.dataset_validation")]
