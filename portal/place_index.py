@@ -19,6 +19,7 @@ from .catalog import _build
 PLACES_INDEX = "places.json"
 PLACE_INDEX_VERSION = 1
 LEVELS = ("kota", "kecamatan", "kelurahan")  # coarsest first
+MATCHING_PLACES = 6  # place pages a search offers, at most
 EXACT, WITHIN = "exact", "within"  # a table's rows name the place's code, or codes of areas inside it
 
 

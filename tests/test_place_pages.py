@@ -241,3 +241,10 @@ def test_the_place_index_is_part_of_the_checked_release(bundled_build):
     assert "places.json" in json.dumps(manifest)
     index = json.loads((bundled_build / "current" / "places.json").read_text(encoding="utf-8"))
     assert len(index["places"]) == len(PLACES)
+
+
+def test_the_search_api_offers_the_place_pages_too(client):
+    places = client.get("/api/v1/search?q=lowokwaru").get_json()["places"]
+    assert [(p["kode"], p["tingkat"]) for p in places] == [("35.73.05", "kecamatan"), ("35.73.05.1011", "kelurahan")]
+    assert places[0]["url"] == "http://localhost/wilayah/35.73.05"
+    assert client.get("/api/v1/search?q=pengaduan").get_json()["places"] == []

@@ -22,13 +22,12 @@ from ..profile import DATASET_PROPERTIES
 from ..facets import FACET_KEYS, FACETS
 from ..search import SORTS, daily_cache, search
 from ..messages import issue_text
-from ..place_index import release_places
+from ..place_index import MATCHING_PLACES, release_places
 from ..validation_report import group_issues
 from .dcat_views import dataset_rdf
 from .links import request_links
 from .pages import blueprint, frequency_label, localized
 
-MATCHING_PLACES = 6  # place pages offered above search results whose words name a place
 CACHED_PAGES = 500  # rendered dataset pages kept per worker and release
 PAGE_CACHE_LOCK = threading.Lock()
 # The changes page links each version's file by its own name and format.
