@@ -65,6 +65,7 @@ class PlaceEntry:
     level: str
     parent: str = ""  # kode of the area it lies in ("" for the city)
     area_km2: float | None = None  # computed from the outline by its compiler, not an official figure
+    label_point: list[float] = field(default_factory=list)  # lon, lat of a point inside the outline, for its name
     children: list[str] = field(default_factory=list)
     neighbours: list[str] = field(default_factory=list)  # same level, outlines touching or overlapping
     datasets: list[PlaceRows] = field(default_factory=list)

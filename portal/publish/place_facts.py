@@ -84,6 +84,9 @@ def add_neighbours(catalog: Catalog, entries: dict[str, PlaceEntry]) -> None:
     """Areas of the same level whose outlines touch or overlap (simplified outlines overlap a little
     along shared borders, so touching alone would miss most neighbours)."""
     shapes = {p.code: shape(p.geometry) for p in catalog.places}
+    for code, outline in shapes.items():  # a centroid can fall outside a crescent-shaped area
+        point = outline.representative_point()
+        entries[code].label_point = [round(point.x, 6), round(point.y, 6)]
     by_level = defaultdict(list)
     for code, entry in entries.items():
         by_level[entry.level].append(code)

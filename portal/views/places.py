@@ -23,6 +23,7 @@ from .pages import blueprint
 LEVEL_LABELS = {"kota": _l("Kota"), "kecamatan": _l("Kecamatan"), "kelurahan": _l("Kelurahan")}
 GEOJSON_TYPES = ("application/geo+json", "application/json")
 MAP_WIDTH = 640
+LABEL_SIZE = 16  # SVG units: between the 13 of a wide screen and the 20 of a phone (static/place.css)
 
 
 @blueprint.app_template_global()
@@ -127,7 +128,7 @@ def surrounding_feature(entry: PlaceEntry, role: str) -> dict | None:
     if outline is None:
         return None
     return {"type": "Feature", "id": entry.code, "geometry": outline.geometry,
-            "properties": {"kode": entry.code, "nama": entry.name, "role": role,
+            "properties": {"kode": entry.code, "nama": entry.name, "role": role, "label_point": label_point(entry, g.release.catalog),
                            "tingkat": level_label(entry.level), "url": url_for("pages.place", code=entry.code)}}
 
 
@@ -164,16 +165,38 @@ def drawing(entry: PlaceEntry) -> dict | None:
                                 width=MAP_WIDTH)
     city = next((p for p in index.of_level("kota")), None)
     base = catalog.place(city.code) if city and city.code != entry.code else None
+    labels = [(n.name, projection.point(*label_point(n, catalog))) for n, _ in neighbours]
     return {
         "view_box": projection.view_box,
         "base": projection.path(base.geometry) if base else "",
         "place": projection.path(outline.geometry),
-        "centre": projection.point(*outline.centroid),
-        "neighbours": [(n, projection.path(geometry), projection.point(*catalog.place(n.code).centroid))
-                       for n, geometry in neighbours],
-        "children": [(c, projection.path(geometry), projection.point(*catalog.place(c.code).centroid))
-                     for c, geometry in children],
+        "centre": projection.point(*label_point(entry, catalog)),
+        "neighbours": [(n, projection.path(geometry)) for n, geometry in neighbours],
+        "children": [(c, projection.path(geometry)) for c, geometry in children],
+        "labels": apart(labels, [(entry.name, projection.point(*label_point(entry, catalog)))] if not children else []),
     }
+
+
+def label_point(entry: PlaceEntry, catalog) -> list[float]:
+    return entry.label_point or catalog.place(entry.code).centroid
+
+
+def apart(labels: list[tuple[str, tuple[float, float]]], taken: list[tuple[str, tuple[float, float]]],
+          size: float = LABEL_SIZE) -> list[tuple[str, tuple[float, float]]]:
+    """The labels that do not overlap one already placed (their boxes estimated from the text's length),
+    so a crowded corner of the map keeps its first names rather than an unreadable heap."""
+    def box(label):
+        name, (x, y) = label
+        half = len(name) * size * 0.3
+        return x - half, y - size, x + half, y + size * 0.3
+
+    kept, boxes = [], [box(label) for label in taken]
+    for label in labels:
+        b = box(label)
+        if not any(b[0] < o[2] and o[0] < b[2] and b[1] < o[3] and o[1] < b[3] for o in boxes):
+            kept.append(label)
+            boxes.append(b)
+    return kept
 
 
 @blueprint.app_template_global()
