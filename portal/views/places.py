@@ -85,18 +85,31 @@ def place_list():
 def place(code: str):
     if wants_geojson():
         return place_geojson(code)
+    # A page depends only on the release and the language: rendered once per release, then from memory
+    # (a URL with other parameters is rendered for itself: its language links carry them).
+    cacheable = set(request.args) <= {"lang"}
+    pages = g.release.cache.setdefault("place pages", {})
+    key = (code, str(get_locale()))
+    if cacheable and key in pages:
+        return pages[key], 200, {"Vary": "Accept"}
+    page = render_place(code)
+    if cacheable:
+        pages[key] = page  # at most two per place: the index holds every code there is
+    return page, 200, {"Vary": "Accept"}
+
+
+def render_place(code: str) -> str:
     index = release_places(g.release)
     entry = index.place(code) or abort(404)
     outline = g.release.catalog.place(code) or abort(404)
     datasets = datasets_by_name(g.release)
     listed = sorted((rows for rows in entry.datasets if rows.dataset in datasets),
                     key=lambda r: (datasets[r.dataset].sample, datasets[r.dataset].title.lower(), r.table))
-    response = render_template(
+    return render_template(
         "place/show.html", place=entry, outline=outline, drawing=drawing(entry),
         parent=index.place(entry.parent), ancestors=ancestors(entry), children=[index.place(c) for c in entry.children],
         neighbours=[index.place(c) for c in entry.neighbours], listed=listed, datasets=datasets,
         jsonld=place_jsonld(entry, outline, index, request_links()))
-    return response, 200, {"Vary": "Accept"}
 
 
 @blueprint.route("/wilayah/<code>.geojson")
