@@ -1,11 +1,15 @@
 """Datasette plugin: in table and row views, a cell of a kelurahan or kecamatan code column (a
 reference key of the release's place index) links the code to its place page, /wilayah/<kode>.
-A foreign key's label keeps Datasette's link to the referenced row. (Datasette 0.65 gives this hook
-no request, so the link cannot carry the page's language: the place page opens in Indonesian.)"""
+A foreign key's label keeps Datasette's link to the referenced row.
+
+Datasette 0.65 gives render_cell no request, so the page's language (sql_skin's cookie) reaches it
+through a context variable that this plugin's ASGI wrapper sets for each request."""
 
 from __future__ import annotations
 
 import sys
+from contextvars import ContextVar
+from http.cookies import CookieError, SimpleCookie
 
 from datasette import hookimpl
 from datasette.plugins import pm
@@ -13,13 +17,41 @@ from datasette.utils import tilde_encode
 from markupsafe import Markup, escape
 
 from .place_index import release_places
+from .sql_skin import DEFAULT_LANGUAGE, LANGUAGE_COOKIE, LANGUAGES
 from .urls import DATABASE_NAME, SQL_PREFIX
 
 PLUGIN_NAME = "portal-place-links"
+LANGUAGE: ContextVar[str] = ContextVar("portal_sql_language", default=DEFAULT_LANGUAGE)
 
 
 def place_link(code: str) -> Markup:
-    return Markup('<a class="place-code" href="/wilayah/{}">{}</a>').format(code, code)
+    language = LANGUAGE.get()
+    query = "" if language == DEFAULT_LANGUAGE else f"?lang={language}"
+    return Markup('<a class="place-code" href="/wilayah/{}{}">{}</a>').format(code, query, code)
+
+
+def cookie_language(scope: dict) -> str:
+    header = b"; ".join(value for name, value in scope.get("headers", []) if name.lower() == b"cookie")
+    try:
+        morsel = SimpleCookie(header.decode("latin-1")).get(LANGUAGE_COOKIE)
+    except CookieError:
+        return DEFAULT_LANGUAGE
+    return morsel.value if morsel is not None and morsel.value in LANGUAGES else DEFAULT_LANGUAGE
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    def wrap(app):
+        async def with_language(scope, receive, send):
+            if scope.get("type") != "http":
+                return await app(scope, receive, send)
+            token = LANGUAGE.set(cookie_language(scope))
+            try:
+                await app(scope, receive, send)
+            finally:
+                LANGUAGE.reset(token)
+        return with_language
+    return wrap
 
 
 @hookimpl

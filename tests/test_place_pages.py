@@ -248,3 +248,12 @@ def test_the_search_api_offers_the_place_pages_too(client):
     assert [(p["kode"], p["tingkat"]) for p in places] == [("35.73.05", "kecamatan"), ("35.73.05.1011", "kelurahan")]
     assert places[0]["url"] == "http://localhost/wilayah/35.73.05"
     assert client.get("/api/v1/search?q=pengaduan").get_json()["places"] == []
+
+
+def test_datasette_links_codes_in_the_pages_language(sql_client, client):
+    page = parse(sql_client.get("/sql/portal/sampel_pengaduan_layanan?_size=2", headers={"Cookie": "portal_lang=en"}))
+    link = page.css_first("td.col-kode_kelurahan a.place-code").attributes["href"]
+    assert link.endswith("?lang=en")
+    assert parse(client.get(link)).css_first("html").attributes["lang"] == "en"
+    page = parse(sql_client.get("/sql/portal/sampel_pengaduan_layanan?_size=2"))
+    assert "?" not in page.css_first("td.col-kode_kelurahan a.place-code").attributes["href"]
