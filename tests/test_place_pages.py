@@ -257,3 +257,32 @@ def test_datasette_links_codes_in_the_pages_language(sql_client, client):
     assert parse(client.get(link)).css_first("html").attributes["lang"] == "en"
     page = parse(sql_client.get("/sql/portal/sampel_pengaduan_layanan?_size=2"))
     assert "?" not in page.css_first("td.col-kode_kelurahan a.place-code").attributes["href"]
+
+
+def test_a_portal_whose_outlines_hold_only_the_city(app):
+    # The fixture portal: metadata/wilayah.geojson has the city alone, and no table keys onto it.
+    client = app.test_client()
+    page = parse(client.get("/wilayah/35.73"))
+    assert text(page, "h1") == "Kota Malang" and page.css_first("#no-datasets") is not None
+    assert page.css_first("#no-neighbours") is not None and page.css_first("#place-children") is None
+    assert parse(client.get("/wilayah")).css_first('#city-link a[href="/wilayah/35.73"]') is not None
+
+
+def test_a_portal_without_outlines_has_no_place_pages(tmp_path):
+    import shutil
+
+    from portal import create_app
+    from portal.publish import publish
+
+    from .conftest import FIXTURE_DATASETS, FIXTURE_METADATA
+
+    metadata = tmp_path / "metadata"
+    shutil.copytree(FIXTURE_METADATA, metadata)
+    (metadata / "wilayah.geojson").unlink()
+    report = publish(FIXTURE_DATASETS, metadata, tmp_path / "build")
+    assert report.ok, report.all_issues()
+    client = create_app({"BUILD_DIR": str(tmp_path / "build"), "BASE_URL": "http://localhost"}).test_client()
+    assert client.get("/wilayah/35.73").status_code == 404
+    listing = client.get("/wilayah")
+    assert listing.status_code == 200 and "Rilis ini tidak memuat batas wilayah." in listing.get_data(as_text=True)
+    assert "localhost/wilayah<" not in client.get("/sitemap.xml").get_data(as_text=True)
