@@ -21,6 +21,7 @@ from .links import request_links
 from .pages import blueprint
 
 LEVEL_LABELS = {"kota": _l("Kota"), "kecamatan": _l("Kecamatan"), "kelurahan": _l("Kelurahan")}
+TITLES = {"kecamatan": _l("Kecamatan %(name)s"), "kelurahan": _l("Kelurahan %(name)s")}
 GEOJSON_TYPES = ("application/geo+json", "application/json")
 MAP_WIDTH = 640
 LABEL_SIZE = 16  # SVG units: between the 13 of a wide screen and the 20 of a phone (static/place.css)
@@ -33,9 +34,9 @@ def level_label(level: str) -> str:
 
 @blueprint.app_template_global()
 def place_title(entry: PlaceEntry) -> str:
-    """"Kecamatan Lowokwaru", "Kelurahan Oro-oro Dowo"; a name that already says its level stays as it is."""
-    label = level_label(entry.level)
-    return entry.name if entry.name.casefold().startswith(label.casefold()) or entry.level == "kota" else f"{label} {entry.name}"
+    """"Kecamatan Lowokwaru", "Kelurahan Oro-oro Dowo"; the city's name already says what it is."""
+    form = TITLES.get(entry.level)
+    return str(form) % {"name": entry.name} if form else entry.name
 
 
 @blueprint.app_template_global()
