@@ -286,3 +286,22 @@ def test_a_portal_without_outlines_has_no_place_pages(tmp_path):
     listing = client.get("/wilayah")
     assert listing.status_code == 200 and "Rilis ini tidak memuat batas wilayah." in listing.get_data(as_text=True)
     assert "localhost/wilayah<" not in client.get("/sitemap.xml").get_data(as_text=True)
+
+
+def test_a_place_index_that_cannot_be_built_never_stops_a_publish(tmp_path, monkeypatch):
+    from portal import create_app
+    from portal.publish import place_facts, publish
+
+    from .conftest import FIXTURE_DATASETS, FIXTURE_METADATA
+
+    def broken(*args):
+        raise ValueError("geometri rusak")
+
+    monkeypatch.setattr(place_facts, "add_neighbours", broken)
+    report = publish(FIXTURE_DATASETS, FIXTURE_METADATA, tmp_path / "build")
+    assert report.release_id is not None and all(d.status == "published" for d in report.datasets)
+    (problem,) = [i for i in report.issues if i.code == "portal-places"]
+    assert "geometri rusak" in problem.message and problem.file.endswith("wilayah.geojson")
+    client = create_app({"BUILD_DIR": str(tmp_path / "build"), "BASE_URL": "http://localhost"}).test_client()
+    assert client.get("/wilayah/35.73").status_code == 404  # no page rather than a page without its facts
+    assert client.get("/dataset/wilayah-mini").status_code == 200
