@@ -83,7 +83,10 @@ def openapi_document(title: str) -> dict:
                 "corrections": {"type": "array", "items": STRING,
                                 "description": "Catalog words misspelt query words were also matched as"},
                 "suggestion": {"type": "string", "nullable": True,
-                               "description": "When nothing matches: a corrected query that finds datasets"}}},
+                               "description": "When nothing matches: a corrected query that finds datasets"},
+                "places": {"type": "array", "description": "Place pages (/wilayah/<kode>) whose names the query names",
+                           "items": {"type": "object", "properties": {"kode": STRING, "nama": STRING, "tingkat": STRING,
+                                                                      "url": STRING}}}}},
             "Releases": {"type": "object", "required": ["current", "releases"], "properties": {
                 "current": STRING, "releases": {"type": "array", "items": {"type": "object"}}}},
         }},

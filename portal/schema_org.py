@@ -105,3 +105,32 @@ def dataset_jsonld(dataset: DatasetInfo, catalog: Catalog, links: Links) -> dict
     if dataset.title_en:
         data["alternateName"] = dataset.title_en
     return data
+
+
+def place_jsonld(entry, outline, index, links: Links) -> dict:
+    """A place page's schema.org Place: name, kode wilayah, centroid and box, and the areas it lies in,
+    contains and borders (``entry`` a place_index.PlaceEntry, ``outline`` its catalog.Place)."""
+
+    def named(code: str) -> dict:
+        other = index.place(code)
+        return {"@type": "Place", "@id": links.place(code), "name": other.name if other else code}
+
+    west, south, east, north = outline.bbox
+    data = {
+        "@context": "https://schema.org/",
+        "@type": "Place",
+        "@id": links.place(entry.code),
+        "url": links.place(entry.code),
+        "name": entry.name,
+        "identifier": {"@type": "PropertyValue", "propertyID": "kode wilayah Kemendagri", "value": entry.code},
+        "geo": {"@type": "GeoShape", "box": f"{south} {west} {north} {east}"},  # schema.org: lat lon lat lon
+    }
+    if outline.centroid:
+        data["latitude"], data["longitude"] = outline.centroid[1], outline.centroid[0]
+    if entry.parent:
+        data["containedInPlace"] = named(entry.parent)
+    if entry.children:
+        data["containsPlace"] = [named(code) for code in entry.children]
+    if entry.neighbours:
+        data["geoTouches"] = [named(code) for code in entry.neighbours]
+    return data

@@ -21,7 +21,7 @@ from datasette.utils.asgi import Response
 from datasette.plugins import pm
 from jinja2 import FileSystemLoader
 
-from . import sql_query_memory, sql_skin
+from . import sql_place_links, sql_query_memory, sql_skin  # noqa: F401 (sql_place_links: a Datasette plugin, registered on import)
 from .urls import DATABASE_NAME, SQL_PREFIX
 from .store import Release
 

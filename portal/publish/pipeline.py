@@ -26,6 +26,8 @@ from .downloads import build_downloads, mark_layout, missing_xlsx, reuse_downloa
 from .entries import Describing, assemble, describe_packages
 from .history import kept_objects
 from .key_figures import compute_key_figures
+from .place_facts import build_place_index
+from ..place_index import PLACES_INDEX
 from .licenses import canonical_licenses
 from .search_index import SEARCH_DB, build_search_index
 from .discover import PackageSource, discover
@@ -38,7 +40,7 @@ from .release import (MANIFEST, activate, check_release, copy_package, hash_file
 from .report import FAILED, KEPT_PREVIOUS, PUBLISHED, DatasetOutcome, Issue, PublishReport
 from .validate import Validation, internal_error, validate
 
-DESCRIBING_FILES = ("catalog.json", "datasette.json", "report.json", SEARCH_DB)
+DESCRIBING_FILES = ("catalog.json", "datasette.json", "report.json", SEARCH_DB, PLACES_INDEX)
 
 
 def publish(datasets_dir: Path, metadata_dir: Path, build_dir: Path,
@@ -271,6 +273,10 @@ def write_release(build_dir: Path, staging: Path, previous_release: Path | None,
     catalog = assemble(release, entries, report.datasets)
     report.issues += [issue for entry in entries for issue in entry.issues]
     report.issues += compute_key_figures(catalog, staging / "portal.db", str(Path(metadata_dir) / "portal.yaml"))
+    places, problems = build_place_index(catalog, staging / "portal.db", Path(metadata_dir))
+    report.issues += problems
+    with writing(staging / PLACES_INDEX):
+        places.dump(staging / PLACES_INDEX)
     log("wait for the database's indexes")
     database.wait()
     files.update(hash_files(staging, names=("portal.db",)))

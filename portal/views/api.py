@@ -12,6 +12,7 @@ from ..config import today
 from ..facets import FACET_KEYS
 from ..formats import FORMATS, ORIGINAL
 from ..openapi import openapi_document
+from ..place_index import MATCHING_PLACES, release_places
 from ..search import SORTS, cached_score, search
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
@@ -96,6 +97,9 @@ def search_datasets():
         "results": [summary(d) for d in result.datasets],
         "facets": {key: [dataclasses.asdict(v) for v in values] for key, values in result.facets.items()},
         "corrections": result.corrections, "suggestion": result.suggestion,
+        "places": [{"kode": p.code, "nama": p.name, "tingkat": p.level,
+                    "url": url_for("pages.place", code=p.code, _external=True, lang=None)}
+                   for p in release_places(g.release).matching(request.args.get("q", ""))[:MATCHING_PLACES]],
     })
 
 

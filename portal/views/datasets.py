@@ -22,6 +22,7 @@ from ..profile import DATASET_PROPERTIES
 from ..facets import FACET_KEYS, FACETS
 from ..search import SORTS, daily_cache, search
 from ..messages import issue_text
+from ..place_index import MATCHING_PLACES, release_places
 from ..validation_report import group_issues
 from .dcat_views import dataset_rdf
 from .links import request_links
@@ -98,8 +99,9 @@ def dataset_list():
     sort = sort if sort in SORTS else "name"
     selected = {key: set(request.args.getlist(key)) for key in FACET_KEYS if request.args.getlist(key)}
     result = search(g.release, query, selected, sort, request.args.get("page", 1, type=int), today())
+    places = release_places(g.release).matching(query)[:MATCHING_PLACES] if query else []
     return render_template("dataset/list.html", query=query, result=result, sort=sort, sorts=SORTS,
-                           selected=selected, facets=FACETS)
+                           selected=selected, facets=FACETS, places=places)
 
 
 def find_dataset(name: str):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, g, render_template, url_for
 
+from ..place_index import release_places
 from ..budget import BUDGET_DATASET
 
 blueprint = Blueprint("feeds", __name__)
@@ -29,6 +30,10 @@ def sitemap():
     urls += [url_for("pages.publisher", publisher_id=p.id, _external=True) for p in catalog.publishers]
     if catalog.dataset(BUDGET_DATASET):
         urls.append(url_for("pages.budget", _external=True))
+    places = release_places(g.release).places
+    if places:
+        urls.append(url_for("pages.place_list", _external=True))
+    urls += [url_for("pages.place", code=place.code, _external=True) for place in places]
     for dataset in catalog.datasets:
         urls += [url_for(endpoint, name=dataset.name, _external=True)
                  for endpoint in ("pages.dataset", "pages.dataset_changes", "pages.dataset_validation")]

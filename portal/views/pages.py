@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, g, jsonify, render_template
+from flask import Blueprint, abort, g, render_template
 from flask_babel import get_locale, gettext
 
 from ..config import today
@@ -153,15 +153,3 @@ def about():
     return render_template("about.html", criteria=CRITERIA, sample_cap=SAMPLE_CAP, offices=offices,
                            contact=portal_contact(catalog),
                            ppid=ppid(catalog), has_direct_contact=has_direct_contact)
-
-
-@blueprint.route("/wilayah/<code>")
-def place(code: str):
-    """An area datasets cover, as a GeoJSON feature: the IRI DCAT's dct:spatial names."""
-    found = g.release.catalog.place(code) or abort(404)
-    feature = {"type": "Feature", "id": found.code, "geometry": found.geometry, "bbox": found.bbox,
-               "properties": {"kode_wilayah": found.code, "nama": found.name, "centroid": found.centroid,
-                              "sumber": found.source}}
-    response = jsonify(feature)
-    response.mimetype = "application/geo+json"
-    return response

@@ -1,0 +1,87 @@
+"""Datasette plugin: in table and row views, a cell of a kelurahan or kecamatan code column (a
+reference key of the release's place index) links the code to its place page, /wilayah/<kode>.
+A foreign key's label keeps Datasette's link to the referenced row.
+
+Datasette 0.65 gives render_cell no request, so the page's language (sql_skin's cookie) reaches it
+through a context variable that this plugin's ASGI wrapper sets for each request."""
+
+from __future__ import annotations
+
+import sys
+from contextvars import ContextVar
+from http.cookies import CookieError, SimpleCookie
+
+from datasette import hookimpl
+from datasette.plugins import pm
+from datasette.utils import tilde_encode
+from markupsafe import Markup, escape
+
+from .place_index import release_places
+from .sql_skin import DEFAULT_LANGUAGE, LANGUAGE_COOKIE, LANGUAGES
+from .urls import DATABASE_NAME, SQL_PREFIX
+
+PLUGIN_NAME = "portal-place-links"
+LANGUAGE: ContextVar[str] = ContextVar("portal_sql_language", default=DEFAULT_LANGUAGE)
+
+
+def place_link(code: str) -> Markup:
+    language = LANGUAGE.get()
+    query = "" if language == DEFAULT_LANGUAGE else f"?lang={language}"
+    return Markup('<a class="place-code" href="/wilayah/{}{}">{}</a>').format(code, query, code)
+
+
+def cookie_language(scope: dict) -> str:
+    header = b"; ".join(value for name, value in scope.get("headers", []) if name.lower() == b"cookie")
+    try:
+        morsel = SimpleCookie(header.decode("latin-1")).get(LANGUAGE_COOKIE)
+    except CookieError:
+        return DEFAULT_LANGUAGE
+    return morsel.value if morsel is not None and morsel.value in LANGUAGES else DEFAULT_LANGUAGE
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    def wrap(app):
+        async def with_language(scope, receive, send):
+            if scope.get("type") != "http":
+                return await app(scope, receive, send)
+            token = LANGUAGE.set(cookie_language(scope))
+            try:
+                await app(scope, receive, send)
+            finally:
+                LANGUAGE.reset(token)
+        return with_language
+    return wrap
+
+
+@hookimpl
+def render_cell(row, value, column, table, database, datasette):
+    release = datasette.jinja_env.globals.get("release")
+    if table is None or database != DATABASE_NAME or release is None:
+        return None  # an SQL query's columns are not known to be codes
+    index = release_places(release)
+    if column not in index.key_columns(table):
+        return None
+    expanded = isinstance(value, dict)
+    code = str(value.get("value") if expanded else value)
+    if index.place(code) is None:
+        return None
+    label = value.get("label") if expanded else None
+    if not label or label == code:
+        return place_link(code)
+    referenced = referenced_table(release, table, column)
+    if referenced is None:
+        return Markup("{} <em>{}</em>").format(place_link(code), label)
+    row_url = f"{SQL_PREFIX}/{DATABASE_NAME}/{tilde_encode(referenced)}/{tilde_encode(code)}"
+    return Markup('<a href="{}">{}</a>&nbsp;<em>{}</em>').format(row_url, escape(label), place_link(code))
+
+
+def referenced_table(release, table: str, column: str) -> str | None:
+    """The table the column's foreign key points at (None for a reference table's own key)."""
+    owner = release.catalog.table_owner(table)
+    resource = owner.resource(table) if owner else None
+    return next((key.table for key in (resource.foreign_keys if resource else []) if key.fields == [column]), None)
+
+
+if not pm.has_plugin(PLUGIN_NAME):
+    pm.register(sys.modules[__name__], name=PLUGIN_NAME)
