@@ -47,26 +47,27 @@ def map_declaration_issues(file: str, where: str, resource: dict) -> list[Issue]
                     if len(normalize_key(fk.get("fields"))) == 1]
     issues = []
 
-    def problem(key: str, template: str, **params):
-        issues.append(issue(file, "portal-map", template, field=f"{at}.{key}", **params))
+    def problem(prop: str, template: str, **params):
+        issues.append(issue(file, "portal-map", template, field=f"{at}.{prop}", **params))
 
     for key in declared:
-        if key not in MAP_KEYS:
+        if key not in MAP_KEYS:  # JSON object keys are always strings
             problem(key, N_("properti %(key)s tidak dikenal; yang dikenal: %(known)s"), key=key, known=", ".join(MAP_KEYS))
     area = declared.get("area")
-    if area is not None and area not in area_columns:
+    if area is not None and (not isinstance(area, str) or area not in area_columns):
         problem("area", N_("kolom %(column)s bukan foreign key ke tabel wilayah; pilih salah satu dari: %(columns)s"),
                 column=repr(area), columns=", ".join(area_columns) or "-")
     elif not area_columns:
         issues.append(issue(file, "portal-map", N_("peta perlu kolom dengan foreign key ke tabel kelurahan atau "
                                                    "kecamatan (foreignKeys)"), field=at))
     measure = declared.get("measure")
-    if measure is not None and (measure not in fields or fields[measure].get("type") not in ("integer", "number")):
+    if measure is not None and (not isinstance(measure, str) or measure not in fields
+                                or fields[measure].get("type") not in ("integer", "number")):
         numeric = [name for name, f in fields.items() if f.get("type") in ("integer", "number")]
         problem("measure", N_("kolom %(column)s tidak ada atau bukan angka (integer, number); kolom angka tabel ini: "
                               "%(columns)s"), column=repr(measure), columns=", ".join(numeric) or "-")
     aggregate = declared.get("aggregate")
-    if aggregate is not None and aggregate not in AGGREGATES:
+    if aggregate is not None and (not isinstance(aggregate, str) or aggregate not in AGGREGATES):
         problem("aggregate", N_("%(value)s bukan agregat yang dikenal; pilih %(choices)s"), value=repr(aggregate),
                 choices=", ".join(AGGREGATES))
     elif aggregate in ("sum", "mean") and measure is None:
@@ -166,8 +167,8 @@ def class_breaks(values: list[float], classes: int, classification: str) -> list
         count = len(ordered)
         edges = [low] + [ordered[max(0, (i + 1) * count // classes - 1)] for i in range(classes)]
     edges = [round(edge, 2) if isinstance(edge, float) else edge for edge in edges]
-    merged = [edges[0]]
-    for edge in edges[1:]:
-        if edge > merged[-1]:
-            merged.append(edge)
-    return merged if len(merged) > 1 else [low, high]
+    uppers = [edges[1]]  # the lowest class may hold one value only: its upper edge is then the low edge
+    for edge in edges[2:]:
+        if edge > uppers[-1]:
+            uppers.append(edge)
+    return [edges[0]] + uppers

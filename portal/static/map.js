@@ -15,7 +15,7 @@
   }
 
   function baseMap(element) {
-    var map = L.map(element, { attributionControl: true, scrollWheelZoom: false, zoomSnap: 0.25 });
+    var map = L.map(element, { attributionControl: true, scrollWheelZoom: false, zoomSnap: 0.25, minZoom: 9, maxZoom: 18 });
     var tiles = element.getAttribute("data-tiles");
     if (tiles) {
       L.tileLayer(tiles, { attribution: element.getAttribute("data-tiles-attribution") || "" }).addTo(map);
@@ -23,7 +23,9 @@
     return map;
   }
 
-  function drawOutlines(map, element) {
+  // The city and kecamatan lines; under points the city is also filled white, to stand out of the
+  // background (over a map by area a fill would hide the areas).
+  function drawOutlines(map, element, filled) {
     var url = element.getAttribute("data-outlines");
     if (!url) { return Promise.resolve(null); }
     return getJSON(url).then(function (data) {
@@ -31,7 +33,8 @@
         interactive: false,
         style: function (feature) {
           var city = feature.properties.level === "kota";
-          return { color: "#1b2430", weight: city ? 2.4 : 1.4, fill: false, opacity: 0.9 };
+          return { color: "#1b2430", weight: city ? 2.4 : 1.4, opacity: 0.9, fill: filled && city,
+                   fillColor: "#ffffff", fillOpacity: 1 };
         }
       }).addTo(map);
     });
@@ -79,7 +82,7 @@
       }).addTo(map);
       if (data.features.length) { map.fitBounds(areas.getBounds(), { padding: [10, 10] }); }
       if (data.legend) { legendControl(data.legend).addTo(map); }
-      return drawOutlines(map, element).then(function () {
+      return drawOutlines(map, element, false).then(function () {
         element.setAttribute("data-rendered", String(data.features.length));
       });
     });
@@ -87,7 +90,7 @@
 
   function drawPoints(element) {
     var map = baseMap(element);
-    return Promise.all([getJSON(element.getAttribute("data-geojson")), drawOutlines(map, element)])
+    return Promise.all([getJSON(element.getAttribute("data-geojson")), drawOutlines(map, element, true)])
       .then(function (results) {
         var data = results[0], base = results[1];
         var many = data.features.length >= CLUSTER_FROM && L.markerClusterGroup;
