@@ -11,9 +11,11 @@ import sqlite3
 import xml.etree.ElementTree as ET
 
 import pytest
+from click.testing import CliRunner
 
 from portal import create_app
 from portal.catalog import Catalog
+from portal.cli import cli
 from portal.publish import publish
 from portal.publish.maps import class_breaks
 
@@ -219,3 +221,15 @@ def test_a_map_needs_an_area_key(tmp_path):
     report = publish(datasets, ROOT / "metadata", tmp_path / "build")
     issue = next(i for i in report.all_issues() if i.code == "portal-map")
     assert issue.field == "resources[0].map" and "foreign key" in issue.message
+
+
+def test_the_publish_command_names_the_file_and_property_in_both_languages(tmp_path):
+    report, _ = publish_facilities(tmp_path, {"measure": "jenis_fasilitas"})
+    assert not report.ok
+    datasets = tmp_path / "datasets"
+    for language, words in (("id", "kolom angka tabel ini: jumlah"), ("en", "numeric columns of this table: jumlah")):
+        result = CliRunner().invoke(cli, ["publish", "--datasets", str(datasets), "--metadata", str(ROOT / "metadata"),
+                                          "--build", str(tmp_path / f"build-{language}"), "--lang", language])
+        assert result.exit_code == 1, result.output
+        assert f"{FACILITIES[0]}/datapackage.json" in result.output and "resources[0].map.measure" in result.output
+        assert words in result.output and "Traceback" not in result.output
