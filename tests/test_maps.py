@@ -60,6 +60,13 @@ def test_an_event_log_maps_its_rows_counted_per_kelurahan(bundled):
     assert sum(value for _, value in found.values) == db.execute("select count(*) from sampel_pengaduan_layanan").fetchone()[0]
 
 
+def test_a_list_of_places_maps_how_many_there_are_per_kelurahan(bundled):
+    catalog, db = bundled
+    found = choropleth(catalog, "sampel-hotspot-wifi", "sampel_hotspot_wifi")
+    assert (found.measure, found.aggregate) == (None, "count")  # not its average daily users, summed
+    assert sum(v for _, v in found.values) == db.execute("select count(*) from sampel_hotspot_wifi").fetchone()[0]
+
+
 def test_a_table_keyed_on_kecamatan_maps_by_kecamatan(bundled):
     catalog, db = bundled
     found = choropleth(catalog, "penduduk-kecamatan-kota-malang", "kota_malang_penduduk_kecamatan")

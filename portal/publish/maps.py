@@ -8,7 +8,8 @@ publisher may declare it per resource:
 
 every key optional (``"area"`` names the column when the table has several area keys), or turn
 it off with ``"map": false``. Otherwise the map shows the measure charts use (publish/charts.py
-``main_measure``: summed, averaged when it is a rate), or the number of rows. Statistics over several
+``main_measure``: summed, averaged when it is a rate), or the number of rows; a list of places
+(a table with latitude and longitude: hotspots, schools) maps how many there are per area. Statistics over several
 years or months (a ``tahun`` column) map their latest period, since summing a count of schools over
 five years says nothing; ``"period": "all"`` maps every row instead.
 """
@@ -21,7 +22,7 @@ import sqlite3
 from ..catalog import ChoroplethInfo, ColumnStats, Issue
 from ..messages import issue
 from ..profile import N_
-from .charts import is_rate, main_measure, time_field
+from .charts import find_geo, is_rate, main_measure, time_field
 from .descriptor import foreign_keys, normalize_key
 
 AGGREGATES = {"sum": "sum", "mean": "avg", "count": "count"}  # descriptor word -> SQL function
@@ -108,6 +109,8 @@ def plan_map(resource: dict, stats: dict[str, ColumnStats], conn: sqlite3.Connec
         if "measure" in declared or "aggregate" in declared:
             plan["measure"] = declared.get("measure") if declared.get("aggregate") != "count" else None
             plan["aggregate"] = declared.get("aggregate", "sum") if plan["measure"] else "count"
+        elif find_geo(resource) is not None:  # a list of places (hotspots, schools): how many per area
+            plan["measure"], plan["aggregate"] = None, "count"
         else:
             measure = main_measure(resource, stats, conn)
             plan["measure"] = measure["name"] if measure else None
