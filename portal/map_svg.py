@@ -127,9 +127,9 @@ def render_map(drawing: MapDrawing, map_id: str, width: int = WIDE, standalone: 
                          f'{escape(line)}</text>')
     legend_x, legend_y = (8, top + project.height + 22) if narrow else (map_width + 24, top + 30)
     parts.append(_legend(drawing, legend_x, legend_y, colours, map_id, width - legend_x - 8))
-    height = int(max(top + project.height, legend_y + LEGEND_ROW * (len(drawing.legend) + 1)) + 8)
-    if narrow:
-        height = int(legend_y + LEGEND_ROW * (len(drawing.legend) + 1) + 4)
+    legend_bottom = legend_y + (len(legend_heading(drawing, width - legend_x - 8)) - 1) * (FONT + 3) \
+        + LEGEND_ROW * (len(drawing.legend) + 1)
+    height = int(legend_bottom + 4 if narrow else max(top + project.height, legend_bottom) + 8)
     extra = ""
     if standalone:  # a file alone carries its styles, title and source line
         lines = textwrap.wrap(drawing.note, int((width - 16) / 6.2)) or [""]
@@ -149,10 +149,18 @@ def render_map(drawing: MapDrawing, map_id: str, width: int = WIDE, standalone: 
         + "".join(parts) + "</svg>")
 
 
+def legend_heading(drawing: MapDrawing, room: float) -> list[str]:
+    """The legend's heading in at most two lines that fit ``room`` units."""
+    lines = textwrap.wrap(drawing.legend_heading, max(12, int(room / (FONT * 0.62)))) or [""]
+    return lines[:1] + [textwrap.shorten(" ".join(lines[1:]), max(12, int(room / (FONT * 0.62))), placeholder="…")] \
+        if len(lines) > 1 else lines
+
+
 def _legend(drawing: MapDrawing, x: float, y: float, colours: list[str], map_id: str, room: float) -> str:
-    limit = max(12, int(room / (FONT * 0.6)))
-    heading = drawing.legend_heading if len(drawing.legend_heading) <= limit else drawing.legend_heading[:limit - 1] + "…"
-    parts = [f'<g class="legend-box"><text x="{x}" y="{y}" class="legend-head">{escape(heading)}</text>']
+    heading = legend_heading(drawing, room)
+    parts = ['<g class="legend-box">'] + [f'<text x="{x}" y="{y + i * (FONT + 3)}" class="legend-head">{escape(line)}</text>'
+                                          for i, line in enumerate(heading)]
+    y += (len(heading) - 1) * (FONT + 3)
     for i, (fill, text) in enumerate(drawing.legend):
         row = y + 10 + i * LEGEND_ROW
         fill = f"url(#{map_id}-hatch)" if fill == NO_DATA else fill

@@ -15,7 +15,7 @@ from ..areas import release_areas
 from ..catalog import ChartInfo
 from ..formatting import format_number
 from ..map_svg import NARROW, NO_DATA, WIDE, MapDrawing, class_of, palette, render_map
-from .charts import chart_title
+from .charts import chart_title, mid_sentence
 from .pages import blueprint, localized
 
 DOWNLOADS = {"svg": "image/svg+xml", "png": "image/png", "csv": "text/csv; charset=utf-8"}
@@ -39,7 +39,7 @@ def value_heading(resource) -> str:
     choropleth = resource.choropleth
     field = next((f for f in resource.fields if f.name == choropleth.measure), None)
     if field is None:
-        return gettext("Jumlah baris")
+        return gettext("Jumlah %(subject)s", subject=mid_sentence(subject_of(resource)))
     heading = field.title or field.name
     if choropleth.aggregate == "mean" and not heading.lower().startswith(("rata-rata", "average")):
         heading = gettext("Rata-rata %(measure)s", measure=heading[:1].lower() + heading[1:])
@@ -63,14 +63,19 @@ def legend(resource, rows: list[dict]) -> list[tuple[str, str]]:
     return entries
 
 
+def subject_of(resource) -> str:
+    """What a table lists: its title without "(data sampel …)" and "per kelurahan …"."""
+    subject = re.sub(r"\s*\([^)]*\)\s*$", "", localized(resource, "title") or resource.name)
+    return re.sub(r"\s+(per|by)\s+(kelurahan|kecamatan)\b.*$", "", subject, flags=re.IGNORECASE)
+
+
 def map_title(resource) -> str:
     """Like a bar chart's title, by area ("Pengaduan layanan publik menurut kelurahan"), with the
     period when the map shows one ("…, 2025"). A one-word measure ("Jumlah") takes the table's subject."""
     choropleth = resource.choropleth
     level = LEVEL_NAMES.get(choropleth.level, choropleth.level)
     field = next((f for f in resource.fields if f.name == choropleth.measure), None)
-    subject = re.sub(r"\s*\([^)]*\)\s*$", "", localized(resource, "title") or resource.name)
-    subject = re.sub(r"\s+(per|by)\s+(kelurahan|kecamatan)\b.*$", "", subject, flags=re.IGNORECASE)
+    subject = subject_of(resource)
     if field is not None and choropleth.aggregate == "sum" and len((field.title or field.name).split()) == 1:
         word = field.title or field.name
         thing = subject if subject.lower().startswith(word.lower()) else f"{word} {subject[:1].lower()}{subject[1:]}"
@@ -144,7 +149,7 @@ def map_download(name: str, resource_name: str, fmt: str):
     if fmt not in DOWNLOADS:
         abort(404)
     cache = g.release.cache.setdefault("map downloads", {})
-    key = (name, resource_name, fmt, gettext("Jumlah baris"))  # the language is part of the file
+    key = (name, resource_name, fmt, gettext("tidak ada data"))  # the language is part of the file
     if key not in cache:
         cache[key] = map_file(dataset, resource, fmt)
     response = Response(cache[key], content_type=DOWNLOADS[fmt])
