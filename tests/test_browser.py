@@ -328,6 +328,7 @@ def test_map_by_area_reads_at_every_width_and_opens_interactively(server, page_f
     view_width = float(shown.get_attribute("viewBox").split()[2])
     assert 12 * box["width"] / view_width >= 10.5, "legend text would be too small to read"
     assert figure.locator(".choropleth-table tbody tr").count() == 57
+    assert figure.locator(".choropleth-table").evaluate("e => e.scrollWidth <= e.clientWidth"), "values cut off"
     figure.locator("details.interactive-map summary").click()
     drawn = figure.locator(".choropleth-map[data-rendered]")
     drawn.wait_for(state="attached")
@@ -340,6 +341,16 @@ def test_map_by_area_reads_at_every_width_and_opens_interactively(server, page_f
     outside = [url for url in requests
                if not url.startswith(server.base + "/") and not url.startswith(("data:", "blob:"))]
     assert not outside, f"requests left {server.base}: {outside}"
+
+
+@pytest.mark.parametrize("path", ["/dataset/penduduk-kecamatan-kota-malang", "/dataset/sampel-pengaduan-layanan"])
+def test_the_table_beside_a_map_shows_its_values_without_scrolling(server, page_for, viewport, path):
+    """A long measure name ("Penduduk (KDA 2023) (jiwa)") wraps: it never pushes the values out of view."""
+    page = page_for(viewport)
+    page.goto(server.base + path)
+    table = page.locator(".choropleth-table").first
+    assert table.evaluate("e => e.scrollWidth <= e.clientWidth"), f"{path}: the values need sideways scrolling"
+    expect(table.locator("tbody tr td.num").first).to_be_visible()
 
 
 # --------------------------------------------------------------------------- accessibility
