@@ -77,8 +77,9 @@ def _solid(union):
 
 
 def _area(code: str, name: str, geometry) -> Area:
+    """Coordinates to 5 decimals (about 1 m): GeoJSON for the interactive maps stays small."""
     geojson = mapping(geometry.simplify(SIMPLIFY, preserve_topology=True))
     polygons = [geojson["coordinates"]] if geojson["type"] == "Polygon" else list(geojson.get("coordinates", []))
-    polygons = [[[list(point[:2]) for point in ring] for ring in polygon] for polygon in polygons]
+    polygons = [[[[round(point[0], 5), round(point[1], 5)] for point in ring] for ring in polygon] for polygon in polygons]
     point = geometry.centroid if geometry.contains(geometry.centroid) else geometry.representative_point()
     return Area(code, name, level_of(code), polygons, (point.x, point.y))

@@ -91,12 +91,27 @@ class Projection:
         return (self.left + (lon - self.west) * self.squeeze * self.scale, self.top + (self.north - lat) * self.scale)
 
     def path(self, area: Area) -> str:
+        """SVG path data in tenths of a unit, each point relative to the one before (a third of the bytes
+        of absolute coordinates); differences of rounded points, so nothing drifts."""
         parts = []
         for polygon in area.polygons:
             for ring in polygon:
-                xy = [self(*point) for point in ring]
-                parts.append("M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in xy) + "Z")
+                xy = [(round(x * 10), round(y * 10)) for x, y in (self(*point) for point in ring)]
+                steps = [_pair(x1 - x0, y1 - y0) for (x0, y0), (x1, y1) in zip(xy, xy[1:]) if (x1, y1) != (x0, y0)]
+                parts.append("M" + _pair(*xy[0]).lstrip() + "l" + "".join(steps).lstrip() + "z")
         return "".join(parts)
+
+
+def _pair(x: int, y: int) -> str:
+    """A pair of tenths as SVG path text: " 1.2-.3"; a minus sign separates numbers by itself."""
+    return ("" if x < 0 else " ") + _tenths(x) + ("" if y < 0 else ",") + _tenths(y)
+
+
+def _tenths(value: int) -> str:
+    """An integer number of tenths as text: 12 → 1.2, -3 → -.3, 10 → 1."""
+    whole, tenth = divmod(abs(value), 10)
+    text = (str(whole) if whole else "") + (f".{tenth}" if tenth else "")
+    return ("-" if value < 0 else "") + (text or "0")
 
 
 def render_map(drawing: MapDrawing, map_id: str, width: int = WIDE, standalone: bool = False) -> Markup:

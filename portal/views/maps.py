@@ -123,9 +123,22 @@ def drawing(dataset, resource) -> MapDrawing:
                       classes=max(0, len(choropleth.breaks) - 1), extra={"rows": rows})
 
 
+def cached(kind: str, dataset, resource, build):
+    """What ``build`` makes for this map, once per release, language and kind (page view, GeoJSON)."""
+    cache = g.release.cache.setdefault("maps", {})
+    key = (kind, dataset.name, resource.name, gettext("tidak ada data"))  # the language is part of the text
+    if key not in cache:
+        cache[key] = build()
+    return cache[key]
+
+
 @blueprint.app_template_global()
 def map_view(dataset, resource) -> dict:
     """The map's id, title, table rows and its two SVGs (wide, narrow) for the page."""
+    return cached("view", dataset, resource, lambda: _map_view(dataset, resource))
+
+
+def _map_view(dataset, resource) -> dict:
     drawn = drawing(dataset, resource)
     map_id = f"choropleth-{resource.name}"
     return {"id": map_id, "title": drawn.title, "heading": drawn.legend_heading, "rows": drawn.extra["rows"],
@@ -148,11 +161,8 @@ def map_download(name: str, resource_name: str, fmt: str):
     dataset, resource = find_choropleth(name, resource_name)
     if fmt not in DOWNLOADS:
         abort(404)
-    cache = g.release.cache.setdefault("map downloads", {})
-    key = (name, resource_name, fmt, gettext("tidak ada data"))  # the language is part of the file
-    if key not in cache:
-        cache[key] = map_file(dataset, resource, fmt)
-    response = Response(cache[key], content_type=DOWNLOADS[fmt])
+    body = cached(fmt, dataset, resource, lambda: map_file(dataset, resource, fmt))
+    response = Response(body, content_type=DOWNLOADS[fmt])
     response.headers["Content-Disposition"] = f'attachment; filename="{resource.name}-peta.{fmt}"'
     return response
 
@@ -176,6 +186,10 @@ def map_file(dataset, resource, fmt: str) -> bytes:
 def map_areas(name: str, resource_name: str):
     """The map's areas with their names, values and colours, for the interactive map (static/map.js)."""
     dataset, resource = find_choropleth(name, resource_name)
+    return geojson_response(cached("geojson", dataset, resource, lambda: areas_geojson(dataset, resource)))
+
+
+def areas_geojson(dataset, resource) -> dict:
     drawn = drawing(dataset, resource)
     colours = palette(drawn.classes)
     by_code = {row["code"]: row for row in drawn.extra["rows"]}
@@ -185,8 +199,8 @@ def map_areas(name: str, resource_name: str):
                                 "value": (by_code.get(area.code) or {}).get("value")}}
                 for area, klass, tooltip in drawn.areas]
     legend_entries = [{"fill": fill if fill != NO_DATA else None, "text": text} for fill, text in drawn.legend]
-    return geojson_response({"type": "FeatureCollection", "features": features,
-                             "legend": {"heading": drawn.legend_heading, "entries": legend_entries}})
+    return {"type": "FeatureCollection", "features": features,
+            "legend": {"heading": drawn.legend_heading, "entries": legend_entries}}
 
 
 @blueprint.route("/peta/batas-wilayah.geojson")
