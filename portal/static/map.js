@@ -125,18 +125,17 @@
       });
   }
 
-  var script = document.currentScript;
-
-  // Leaflet itself, when the page did not load it (pages with only maps by area load it on demand).
-  function leaflet() {
+  // Leaflet itself, when the page did not load it (pages with only maps by area load it on demand);
+  // its files are named by the interactive map's <details>.
+  function leaflet(details) {
     if (window.L) { return Promise.resolve(); }
     return new Promise(function (resolve, reject) {
       var css = document.createElement("link");
       css.rel = "stylesheet";
-      css.href = script.getAttribute("data-leaflet-css");
+      css.href = details.getAttribute("data-leaflet-css");
       document.head.appendChild(css);
       var js = document.createElement("script");
-      js.src = script.getAttribute("data-leaflet");
+      js.src = details.getAttribute("data-leaflet");
       js.onload = resolve;
       js.onerror = reject;
       document.head.appendChild(js);
@@ -152,7 +151,7 @@
       var element = details.querySelector(".choropleth-map[data-geojson]");
       if (details.open && element && !element.getAttribute("data-started")) {
         element.setAttribute("data-started", "true");
-        leaflet().then(function () { return drawChoropleth(element); });
+        leaflet(details).then(function () { return drawChoropleth(element); });
       }
     });
   });
