@@ -317,6 +317,8 @@ def test_map_by_area_reads_at_every_width_and_opens_interactively(server, page_f
     page = page_for(viewport)
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
+    blocked: list[str] = []  # Leaflet, loaded on demand, must work under the portal's CSP
+    page.on("console", lambda message: blocked.append(message.text) if "Content Security Policy" in message.text else None)
     page.goto(server.base + "/dataset/sampel-fasilitas-layanan-dasar")
     figure = page.locator("figure.choropleth-figure").first
     shown = figure.locator("svg.choropleth-narrow" if viewport == "mobile" else "svg.choropleth-wide")
@@ -338,6 +340,7 @@ def test_map_by_area_reads_at_every_width_and_opens_interactively(server, page_f
     expect(page.locator(".leaflet-tooltip")).to_contain_text(":")
     page.wait_for_load_state("networkidle")
     screenshot(page, "flow3-map-by-area", viewport, "01-facilities")
+    assert not blocked, blocked
     outside = [url for url in requests
                if not url.startswith(server.base + "/") and not url.startswith(("data:", "blob:"))]
     assert not outside, f"requests left {server.base}: {outside}"
