@@ -241,3 +241,12 @@ def test_the_publish_command_names_the_file_and_property_in_both_languages(tmp_p
         assert result.exit_code == 1, result.output
         assert f"{FACILITIES[0]}/datapackage.json" in result.output and "resources[0].map.measure" in result.output
         assert words in result.output and "Traceback" not in result.output
+
+
+def test_without_outlines_the_values_still_show_as_a_table(app):
+    """The fixture portal's wilayah.geojson holds only the city: no kelurahan to draw, the table stays."""
+    html = app.test_client().get("/dataset/layanan-mini").get_data(as_text=True)
+    figure = html[html.index('<figure class="map-figure choropleth-figure"'):]
+    figure = figure[:figure.index("</figure>") + 9]
+    assert "<svg" not in figure and "interactive-map" not in figure
+    assert figure.count('<tr data-code="35.73.') >= 2 and "Nilai per kelurahan" in figure
