@@ -29,7 +29,7 @@
     var url = element.getAttribute("data-outlines");
     if (!url) { return Promise.resolve(null); }
     return getJSON(url).then(function (data) {
-      return L.geoJSON(data, {
+      var lines = L.geoJSON(data, {
         interactive: false,
         style: function (feature) {
           var city = feature.properties.level === "kota";
@@ -37,6 +37,13 @@
                    fillColor: "#ffffff", fillOpacity: 1 };
         }
       }).addTo(map);
+      data.features.forEach(function (feature) { // kecamatan names, as on the SVG, to find one's way
+        var at = feature.properties.label_point;
+        if (feature.properties.level !== "kecamatan" || !at) { return; }
+        L.marker([at[1], at[0]], { interactive: false, keyboard: false, icon: L.divIcon({
+          className: "area-label", iconSize: null, html: escapeText(feature.properties.nama.toUpperCase()) }) }).addTo(map);
+      });
+      return lines;
     });
   }
 

@@ -208,7 +208,8 @@ def map_outlines():
     """The city and kecamatan outlines every map draws over (no external tiles needed)."""
     areas = release_areas(g.release)
     features = [{"type": "Feature", "geometry": {"type": "MultiPolygon", "coordinates": area.polygons},
-                 "properties": {"kode": area.code, "nama": area.name, "level": area.level}}
+                 "properties": {"kode": area.code, "nama": area.name, "level": area.level,
+                                "label_point": list(area.label_point)}}
                 for area in areas.outlines.values()]
     return geojson_response({"type": "FeatureCollection", "features": features})
 
