@@ -206,7 +206,7 @@ def test_a_map_can_be_turned_off(tmp_path):
 
 def test_a_bad_declaration_is_a_publish_error_naming_file_and_property(tmp_path):
     declared = {"measure": "jenis_fasilitas", "aggregate": "median", "classes": 12, "classification": "jenks",
-                "colour": "red"}
+                "period": "first", "area": "tahun", "colour": "red"}
     report, _ = publish_facilities(tmp_path, declared)
     assert not report.ok
     issues = [i for i in report.all_issues() if i.code == "portal-map"]
@@ -215,6 +215,7 @@ def test_a_bad_declaration_is_a_publish_error_naming_file_and_property(tmp_path)
     by_field = {i.field.rsplit(".", 1)[1]: i.message for i in issues}
     assert "'jenis_fasilitas'" in by_field["measure"] and "jumlah" in by_field["measure"]  # names the numeric columns
     assert "sum, mean, count" in by_field["aggregate"] and "3" in by_field["classes"] and "7" in by_field["classes"]
+    assert "kode_kelurahan" in by_field["area"] and "latest, all" in by_field["period"] and "area" in by_field["colour"]
     outcome = next(d for d in report.datasets if d.name == FACILITIES[0])
     assert outcome.status == "failed"
 
