@@ -33,7 +33,7 @@ def create_app(config: dict | None = None) -> Flask:
                                                    recheck_seconds=app.config["RECHECK_RELEASE_SECONDS"])
     Babel(app, locale_selector=select_locale)
 
-    from .views import api, budget, charts, datasets, downloads, feeds, pages, places  # noqa: F401 (they add routes to pages)
+    from .views import api, budget, charts, datasets, downloads, feeds, maps, pages, places  # noqa: F401 (they add routes to pages)
 
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(downloads.blueprint)

@@ -112,6 +112,27 @@ class GeoInfo:
 
 
 @dataclass
+class ChoroplethInfo:
+    """A map of a table's main measure by area, computed at publish time (publish/maps.py).
+
+    ``values`` holds every code of the referenced area table, in its order, with the aggregate of
+    the table's rows for it (None: no rows to sum or average; a count is 0). ``breaks`` are the
+    class edges, lowest first: class i holds values from breaks[i] to breaks[i + 1]."""
+
+    area: str  # the column holding the kode wilayah
+    level: str  # kelurahan | kecamatan
+    reference: str  # the area table the column points to
+    measure: str | None  # None: the number of rows
+    aggregate: str  # sum | mean | count
+    classification: str  # quantile | equal
+    breaks: list[float] = field(default_factory=list)
+    values: list[list] = field(default_factory=list)  # [kode, value]
+    declared: bool = False  # chosen by the publisher in the descriptor's "map"
+    period_field: str = ""  # statistics over several periods map the latest one: its column …
+    period: str = ""  # … and value ("" = every row)
+
+
+@dataclass
 class ResourceInfo:
     name: str  # also the SQLite table name
     title: str = ""
@@ -126,6 +147,7 @@ class ResourceInfo:
     foreign_keys: list[ForeignKey] = field(default_factory=list)
     charts: list[ChartInfo] = field(default_factory=list)
     geo: GeoInfo | None = None
+    choropleth: ChoroplethInfo | None = None
     downloads: dict[str, FileInfo] = field(default_factory=dict)  # generated formats by key (xlsx, json, …)
 
     @property

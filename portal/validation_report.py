@@ -53,6 +53,9 @@ HINTS = {
                      N_("Perbaiki SQL contoh kueri: satu SELECT atas nama tabel portal, dengan nama kueri yang unik.")),
     "portal-view": (N_("Grafik yang dideklarasikan tidak sah."),
                     N_("Periksa views: type bar atau line, x dan y kolom tabel ini, aggregate sum/avg/min/max/count.")),
+    "portal-map": (N_("Peta per wilayah yang dideklarasikan tidak sah."),
+                   N_("Periksa map: measure kolom angka tabel ini, aggregate sum/mean/count, classes 3 sampai 7, "
+                      "classification quantile atau equal, period latest atau all; atau tulis \"map\": false.")),
     "portal-integrity": (N_("Rilis gagal diperiksa."), N_("Terbitkan ulang; bila berulang, laporkan ke pengelola portal.")),
     "portal-name": (N_("Nama tidak sah."),
                     N_("Nama paket: huruf kecil, angka, tanda minus, sama dengan nama folder. Nama tabel dan "

@@ -306,10 +306,58 @@ def test_point_map_draws_offline(server, page_for):
     assert int(rendered.get_attribute("data-rendered")) > 0
     page.wait_for_load_state("networkidle")
     rendered.scroll_into_view_if_needed()
+    assert rendered.get_attribute("data-clustered") == "true"  # 2,000 points: grouped, with their counts
+    assert page.locator(".point-map .point-cluster").count() > 3
+    assert page.locator(".point-map path.leaflet-interactive, .point-map svg path").count() >= 1  # the outlines
     screenshot(page, "flow3-map", "desktop", "01-hotspot-wifi")
     outside = [url for url in requests
                if not url.startswith(server.base + "/") and not url.startswith(("data:", "blob:"))]
     assert not outside, f"requests left {server.base}: {outside}"
+
+
+def test_map_by_area_reads_at_every_width_and_opens_interactively(server, page_for, viewport):
+    """The SVG drawn for the width shows (text about 11 px or more), its table lists all 57 kelurahan,
+    and the interactive map draws the same areas offline, with a tooltip naming area and value."""
+    page = page_for(viewport)
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    blocked: list[str] = []  # Leaflet, loaded on demand, must work under the portal's CSP
+    page.on("console", lambda message: blocked.append(message.text) if "Content Security Policy" in message.text else None)
+    page.goto(server.base + "/dataset/sampel-fasilitas-layanan-dasar")
+    figure = page.locator("figure.choropleth-figure").first
+    shown = figure.locator("svg.choropleth-narrow" if viewport == "mobile" else "svg.choropleth-wide")
+    hidden = figure.locator("svg.choropleth-wide" if viewport == "mobile" else "svg.choropleth-narrow")
+    expect(shown).to_be_visible()
+    expect(hidden).to_be_hidden()
+    box = shown.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= VIEWPORTS[viewport]["width"]
+    view_width = float(shown.get_attribute("viewBox").split()[2])
+    assert 12 * box["width"] / view_width >= 10.5, "legend text would be too small to read"
+    assert figure.locator(".choropleth-table tbody tr").count() == 57
+    assert figure.locator(".choropleth-table").evaluate("e => e.scrollWidth <= e.clientWidth"), "values cut off"
+    figure.locator("details.interactive-map summary").click()
+    drawn = figure.locator(".choropleth-map[data-rendered]")
+    drawn.wait_for(state="attached")
+    assert drawn.get_attribute("data-rendered") == "57"
+    area = figure.locator(".choropleth-map path.leaflet-interactive").first
+    area.hover(force=True)
+    expect(page.locator(".leaflet-tooltip")).to_contain_text(":")
+    page.wait_for_load_state("networkidle")
+    screenshot(page, "flow3-map-by-area", viewport, "01-facilities")
+    assert not blocked, blocked
+    outside = [url for url in requests
+               if not url.startswith(server.base + "/") and not url.startswith(("data:", "blob:"))]
+    assert not outside, f"requests left {server.base}: {outside}"
+
+
+@pytest.mark.parametrize("path", ["/dataset/penduduk-kecamatan-kota-malang", "/dataset/sampel-pengaduan-layanan"])
+def test_the_table_beside_a_map_shows_its_values_without_scrolling(server, page_for, viewport, path):
+    """A long measure name ("Penduduk (KDA 2023) (jiwa)") wraps: it never pushes the values out of view."""
+    page = page_for(viewport)
+    page.goto(server.base + path)
+    table = page.locator(".choropleth-table").first
+    assert table.evaluate("e => e.scrollWidth <= e.clientWidth"), f"{path}: the values need sideways scrolling"
+    expect(table.locator("tbody tr td.num").first).to_be_visible()
 
 
 # --------------------------------------------------------------------------- accessibility
@@ -319,7 +367,9 @@ SQL_PAGES = ["/sql/portal", "/sql/portal/sampel_pengaduan_layanan", "/sql/portal
              "/sql/portal?sql=select+1", "/sql/portal/pengaduan_per_kecamatan", "/sql/portal/nope"]
 A11Y_PAGES = ["/", "/dataset", "/dataset/kode-wilayah-indonesia", "/dataset/sampel-pengaduan-layanan", "/about", "/anggaran",
               "/anggaran?lang=en", "/dataset/apbd-kota-malang-djpk", "/dataset/sekolah-kota-malang-kemdikbud-2019",
-              "/dataset/pdrb-adhb-jatim-bps", *SQL_PAGES]
+              "/dataset/pdrb-adhb-jatim-bps", "/dataset/sampel-fasilitas-layanan-dasar",
+              "/dataset/penduduk-kecamatan-kota-malang",
+              "/embed/sampel-fasilitas-layanan-dasar/sampel_fasilitas_layanan_dasar/map", *SQL_PAGES]
 
 
 @pytest.mark.parametrize("path", A11Y_PAGES)

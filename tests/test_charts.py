@@ -68,8 +68,8 @@ def test_titles_read_like_a_person_wrote_them(app, chart, expected):
 
 def test_each_chart_downloads_as_svg_png_and_csv(client):
     page = parse(client.get("/dataset/layanan-mini"))
-    links = page.css("#resource-pengaduan_mini .chart-downloads a")
-    assert texts(page, "#resource-pengaduan_mini .chart-downloads a") == ["SVG", "PNG", "data (CSV)"]
+    links = page.css("#resource-pengaduan_mini .chart-figure .chart-downloads a")
+    assert texts(page, "#resource-pengaduan_mini .chart-figure .chart-downloads a") == ["SVG", "PNG", "data (CSV)"]
     responses = {link.attributes["href"].rsplit(".", 1)[1]: client.get(link.attributes["href"]) for link in links}
     svg = responses["svg"]
     assert svg.status_code == 200 and svg.content_type == "image/svg+xml"

@@ -29,15 +29,11 @@ def plan_charts(resource: dict, stats: dict[str, ColumnStats], rows: int, conn: 
     if isinstance(resource.get("views"), list):
         return [dict(view, declared=True) for view in resource["views"]]
     fields = resource["schema"]["fields"]
-    keys = set(normalize_key(resource["schema"].get("primaryKey")))
-    keys |= {name for fk in foreign_keys(resource) for name in normalize_key(fk.get("fields"))}
-    time = next((f for f in fields if f.get("type") in TIME_TYPES or f["name"] in ("tahun", "bulan", "tanggal")), None)
-    # Rows dated by the day are events: count them. Rows per month or year are statistics: chart
-    # their first measure, summed, or averaged when it is a rate (µg/m³, %, rata-rata …).
-    events = time is not None and time.get("type") in ("date", "datetime") and _has_days(conn, resource["name"], time["name"])
-    measure = None if events else next((f for f in fields if _is_measure(f, keys, stats)), None)
+    keys = _key_columns(resource)
+    time = time_field(fields)
+    measure = main_measure(resource, stats, conn)
     y = measure["name"] if measure else None
-    aggregate = ("avg" if _is_rate(measure) else "sum") if measure else "count"
+    aggregate = ("avg" if is_rate(measure) else "sum") if measure else "count"
     plans = []
     if time and distinct_count(stats, time["name"]) > 1:
         plans.append({"type": "line", "x": time["name"], "y": y, "aggregate": aggregate})
@@ -50,6 +46,28 @@ def plan_charts(resource: dict, stats: dict[str, ColumnStats], rows: int, conn: 
         plans.append({"type": "bar", "x": field["name"], "y": y, "aggregate": aggregate})
         break
     return plans
+
+
+def main_measure(resource: dict, stats: dict[str, ColumnStats], conn: sqlite3.Connection) -> dict | None:
+    """The field charts and maps show, or None when the table's rows are to be counted.
+
+    Rows dated by the day are events: count them. Rows per month or year are statistics: chart
+    their first measure (summed, or averaged when it is a rate: µg/m³, %, rata-rata …)."""
+    fields = resource["schema"]["fields"]
+    time = time_field(fields)
+    if time is not None and time.get("type") in ("date", "datetime") and _has_days(conn, resource["name"], time["name"]):
+        return None
+    keys = _key_columns(resource)
+    return next((f for f in fields if _is_measure(f, keys, stats)), None)
+
+
+def _key_columns(resource: dict) -> set[str]:
+    keys = set(normalize_key(resource["schema"].get("primaryKey")))
+    return keys | {name for fk in foreign_keys(resource) for name in normalize_key(fk.get("fields"))}
+
+
+def time_field(fields: list[dict]) -> dict | None:
+    return next((f for f in fields if f.get("type") in TIME_TYPES or f["name"] in ("tahun", "bulan", "tanggal")), None)
 
 
 def distinct_count(stats: dict[str, ColumnStats], column: str) -> float:
@@ -65,7 +83,8 @@ def _is_measure(field: dict, keys: set[str], stats: dict[str, ColumnStats]) -> b
         and not looks_like_year and not name.startswith(("id", "kode", "tahun", "urutan", "nomor", "no_"))
 
 
-def _is_rate(field: dict | None) -> bool:
+def is_rate(field: dict | None) -> bool:
+    """A rate or an average (%, µg/m³, rata-rata …): averaged, never summed."""
     unit, name = (field or {}).get("unit", ""), (field or {}).get("name", "")
     return "rata" in name or any(mark in unit for mark in ("%", "persen", "per ", "indeks", "µg/", "mg/", "/km", "/m"))
 

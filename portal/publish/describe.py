@@ -14,6 +14,7 @@ from ..formats import GENERATED
 from ..catalog import DatasetInfo, FieldInfo, FileInfo, ForeignKey, QueryInfo, ResourceInfo, ValidationInfo
 from ..labels import label_column
 from .charts import compute_chart, find_geo, plan_charts
+from .maps import compute_map, plan_map
 from .descriptor import foreign_keys, normalize_key
 from .load import LoadablePackage, TableLoad
 from ..profile import missing_recommended
@@ -34,6 +35,15 @@ def charts_of(conn: sqlite3.Connection, resource: dict, load: TableLoad, types: 
         except (sqlite3.Error, ValueError, TypeError, ZeroDivisionError, OverflowError):
             continue
     return charts
+
+
+def choropleth_of(conn: sqlite3.Connection, resource: dict, load: TableLoad):
+    """The table's map by area, or None; like a chart, one that cannot be computed is left out."""
+    try:
+        plan = plan_map(resource, load.stats, conn)
+        return compute_map(conn, resource["name"], plan) if plan else None
+    except (sqlite3.Error, ValueError, TypeError, ZeroDivisionError, OverflowError):
+        return None
 
 
 def describe_dataset(package: LoadablePackage, loads: dict[str, TableLoad], files: dict[str, FileInfo],
@@ -125,6 +135,7 @@ def describe_resource(package_name: str, resource: dict, load: TableLoad, file: 
         downloads={fmt.key: files[path] for fmt in GENERATED
                    if (path := f"downloads/{package_name}/{resource['name']}{fmt.suffix}") in files},
         geo=find_geo(resource),
+        choropleth=choropleth_of(conn, resource, load),
     )
 
 

@@ -18,6 +18,7 @@ from frictionless import FrictionlessException, Package
 
 from .charts import AGGREGATES
 from .charts import KINDS as CHART_KINDS
+from .maps import map_declaration_issues
 from .descriptor import PACKAGE_NAME, SQL_NAME, cross_package_keys, without_cross_package_keys
 from .discover import PackageSource
 from .load import LoadError, ReleaseDatabase
@@ -353,7 +354,7 @@ def check_resource_rules(file: str, index: int, resource: dict) -> list[Issue]:
             problem("portal-view", N_("grafik perlu type (%(kinds)s), kolom x dan y dari tabel ini (y boleh tidak "
                                       "ditulis dengan aggregate count) dan aggregate (%(aggregates)s)"),
                     f".views[{i}]", kinds=", ".join(CHART_KINDS), aggregates=", ".join(AGGREGATES))
-    return issues
+    return issues + map_declaration_issues(file, where, resource)
 
 
 NOT_FOR_FRICTIONLESS = ("profile", "$schema")
