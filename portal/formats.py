@@ -28,9 +28,10 @@ GENERATED = [
     # with declared boundaries (publish/geometry.py): their outlines.
     Format("geojson", ".geojson", "application/geo+json", N_("GeoJSON (titik atau batas wilayah, dengan semua kolom)"),
            "GeoJSON"),
-    # Only for tables with declared boundaries: GeoParquet 1.1, the outline as WKB (publish/geo_downloads.py).
+    # Every table, typed (publish/parquet_downloads.py); with declared boundaries GeoParquet 1.1, the outline
+    # as WKB (publish/geo_downloads.py).
     Format("parquet", ".parquet", "application/vnd.apache.parquet",
-           N_("GeoParquet 1.1 (batas wilayah sebagai WKB, untuk DuckDB, GeoPandas, QGIS)"), "GeoParquet"),
+           N_("Parquet bertipe, untuk DuckDB, pandas, R (arrow); GeoParquet bila ada batas wilayah"), "Parquet"),
 ]
 FORMATS = [ORIGINAL] + GENERATED
 

@@ -191,7 +191,14 @@ def distribution(dataset: DatasetInfo, rid: str, name: str, description: str, ur
 
 
 FORMAT_NAMES = {"csv": "CSV", "excel.csv": "CSV", "xlsx": "XLSX", "json": "JSON", "geojson": "GeoJSON",
-                "parquet": "GeoParquet"}
+                "parquet": "Parquet"}
+
+
+def format_name(key: str, resource) -> str:
+    """CKAN's format of a download: a table with outlines (a GeoJSON but no point columns) has GeoParquet."""
+    if key == "parquet" and resource.geo is None and "geojson" in resource.downloads:
+        return "GeoParquet"
+    return FORMAT_NAMES[key]
 
 
 def resource_dicts(dataset: DatasetInfo, links: Links) -> list[dict]:
@@ -205,7 +212,7 @@ def resource_dicts(dataset: DatasetInfo, links: Links) -> list[dict]:
             found.append(distribution(
                 dataset, resource_id(dataset.name, resource.name) if original else download_id(dataset.name, table_file.file_name),
                 title if original else f"{title} ({fmt.short})", resource.description if original else str(fmt.label),
-                links.download(dataset.name, table_file.file_name), FORMAT_NAMES[fmt.key], fmt.mimetype,
+                links.download(dataset.name, table_file.file_name), format_name(fmt.key, resource), fmt.mimetype,
                 table_file.info, file_versions(dataset, table_file.history_key), len(found),
                 **({"table_name": resource.name, "rows": resource.rows} if original else {"table_name": resource.name})))
     if dataset.zip_file:

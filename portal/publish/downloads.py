@@ -23,6 +23,7 @@ from .cast import looks_like_formula, neutralise_formula
 from .charts import find_geo
 from .descriptor import cross_package_keys, csv_dialect
 from .geo_downloads import write_boundary_geojson, write_geoparquet
+from .parquet_downloads import write_parquet
 from .geometry import declared_geometry, geometry_resources, has_geometry, read_boundaries
 from .disk_full import EXIT_CODE, DiskFull, disk_full_issue, writing
 from .release import write_zip
@@ -40,8 +41,8 @@ XLSX_BUILD_MAX_ROWS = 100_000
 XLSX_PARALLEL_MIN_ROWS = 20_000
 # Bumped whenever download files change shape, so an older release's files are rebuilt, not reused.
 # 2: datapackage.json at the zip's root; GeoJSON for tables with coordinates. 3: GeoJSON and GeoParquet
-# of tables with declared boundaries.
-LAYOUT = "3"
+# of tables with declared boundaries. 4: Parquet of every table.
+LAYOUT = "4"
 LAYOUT_FILE = "LAYOUT"
 
 
@@ -81,8 +82,10 @@ def build_downloads(staging: Path, package_name: str, package_folder: Path, desc
                 writers += [(target / f"{name}.geojson",
                              lambda path: write_boundary_geojson(conn, resource, boundaries, path)),
                             (target / f"{name}.parquet", lambda path: write_geoparquet(conn, resource, boundaries, path))]
-            elif geo:
-                writers.append((target / f"{name}.geojson", lambda path: write_geojson(conn, name, columns, geo, path)))
+            else:
+                writers.append((target / f"{name}.parquet", lambda path: write_parquet(conn, resource, path)))
+                if geo:
+                    writers.append((target / f"{name}.geojson", lambda path: write_geojson(conn, name, columns, geo, path)))
             for path, write in writers:
                 issues += guarded(path, write, str(package_folder / resource["path"]))
             rows = conn.execute(f"select count(*) from {quoted(name)}").fetchone()[0]

@@ -13,17 +13,10 @@ import shapely
 from shapely.geometry import mapping
 
 from .geometry import Boundary
+from .parquet_downloads import arrow_schema, batch, table_rows
 
 # https://geoparquet.org/releases/v1.1.0/ — without "crs" a column is OGC:CRS84 (longitude, latitude)
 GEOPARQUET_VERSION = "1.1.0"
-ARROW_TYPES = {"integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_()}
-
-
-def table_rows(conn: sqlite3.Connection, resource: dict) -> tuple[list[str], list[tuple]]:
-    columns = [f["name"] for f in resource["schema"]["fields"]]
-    selected = ", ".join(quoted(column) for column in columns)
-    return columns, conn.execute(f"select {selected} from {quoted(resource['name'])} order by rowid").fetchall()
-
 
 def outlines_by_row(columns: list[str], rows: list[tuple], key: str, boundaries: list[Boundary]) -> list:
     by_code = {b.code: b.geometry for b in boundaries}
@@ -50,15 +43,7 @@ def write_geoparquet(conn: sqlite3.Connection, resource: dict, boundaries: list[
     """GeoParquet 1.1: the table's columns typed from its schema, and the outline as WKB ("geometry")."""
     columns, rows = table_rows(conn, resource)
     outlines = outlines_by_row(columns, rows, resource["geometry"]["key"], boundaries)
-    arrays = {}
-    for index, field in enumerate(resource["schema"]["fields"]):
-        arrow_type = ARROW_TYPES.get(field.get("type", "string"), pa.string())
-        values = [row[index] for row in rows]
-        if arrow_type == pa.string():
-            values = [None if v is None else str(v) for v in values]
-        elif arrow_type == pa.bool_():
-            values = [None if v is None else bool(v) for v in values]
-        arrays[field["name"]] = pa.array(values, type=arrow_type)
+    arrays = {name: batch(rows, arrow_schema(resource)).column(name) for name in columns}
     present = [g for g in outlines if g is not None]
     column = "geometry" if "geometry" not in arrays else "_geometry"
     arrays[column] = pa.array([None if g is None else shapely.to_wkb(g, flavor="iso") for g in outlines],
@@ -69,7 +54,3 @@ def write_geoparquet(conn: sqlite3.Connection, resource: dict, boundaries: list[
                                     **({"bbox": bounds} if bounds else {})}}}
     table = pa.table(arrays).replace_schema_metadata({b"geo": json.dumps(geo).encode("utf-8")})
     pq.write_table(table, path, compression="zstd")
-
-
-def quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
