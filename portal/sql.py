@@ -90,6 +90,7 @@ def prepare_connection(conn, datasette):
     for limit, value in SQLITE_LIMITS.items():
         conn.setlimit(limit, value)
     conn.set_authorizer(authorize)
+    sql_query_memory.watch_statements(conn)
     config = datasette.plugin_config(PLUGIN_NAME) or {}
     if config.get("max_result_bytes"):
         conn.row_factory = ResultBudget(config["max_result_bytes"])

@@ -59,3 +59,20 @@ def test_parquet_is_served_listed_and_checksummed(bundled_app):
     package = client.get(f"/api/3/action/package_show?id={name}").get_json()["result"]
     assert any(r["format"] == "Parquet" and r["url"].endswith(f"{table}.parquet") for r in package["resources"])
     assert f"/download/{name}/{table}.parquet" in client.get(f"/dataset/{name}").get_data(as_text=True)
+
+
+def test_the_page_gives_one_line_per_tool_at_the_versions_stable_url(bundled_app):
+    """DuckDB reads the Parquet, pandas and R the CSV, at the version's URL: the lines keep working later."""
+    import re
+
+    client = bundled_app.test_client()
+    name, table = "sampel-pengaduan-layanan", "sampel_pengaduan_layanan"
+    page = client.get(f"/dataset/{name}").get_data(as_text=True)
+    duck = re.search(r"read_parquet\('http://localhost(/download/[^']+\.parquet)'\)", page)
+    assert duck and re.fullmatch(rf"/download/{name}/v\d+/{table}\.parquet", duck[1]), duck
+    response = client.get(duck[1])
+    assert response.status_code == 200 and response.data[:4] == b"PAR1"
+    csv = re.search(r'pd\.read_csv\(&#34;http://localhost(/download/[^&]+\.csv)&#34;|pd\.read_csv\("http://localhost(/download/[^"]+\.csv)"', page)
+    path = csv[1] or csv[2]
+    assert re.fullmatch(rf"/download/{name}/v\d+/{table}\.csv", path) and client.get(path).status_code == 200
+    assert f'read.csv("http://localhost{path}"' in page.replace("&#34;", '"')

@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 
 import httpx
+import pytest
 from datasette.database import QueryInterrupted
 
 from portal import create_app, memory, sql_query_memory
@@ -23,6 +24,20 @@ ROOT = Path(__file__).resolve().parent.parent
 GROWING = ("with recursive s(x, n) as (select 'ab', 0 union all select x || x, n + 1 from s where n < 15), "
            "big(x) as (select x from s order by n desc limit 1), c(i) as (select 1 union all select i + 1 from c "
            "limit 1000) select length(json_group_array(x)) from big, c")
+
+
+def test_only_statements_with_growing_aggregates_are_held_to_the_limit():
+    """SQLite's memory counter is the process's: other queries' memory moves it too. A query without
+    json_group_array/json_group_object is never stopped for memory, even past the limit (a big sort)."""
+    conn = sqlite3.connect(":memory:")
+    sql_query_memory.watch_statements(conn)
+    big_sort = ("select count(*), max(x) from (select x, printf('%0500d', x) as pad from (with recursive c(x) as "
+                "(select 1 union all select x + 1 from c limit 30000) select x from c) order by random())")
+    with sql_query_memory.limited_by(100_000)(conn, 10_000):
+        assert conn.execute(big_sort).fetchone()[0] == 30_000  # grew by megabytes: not stopped
+    with pytest.raises(sqlite3.OperationalError):  # the same limit on a growing aggregate stops it
+        with sql_query_memory.limited_by(100_000)(conn, 10_000):
+            conn.execute(GROWING).fetchall()
 
 
 def test_sqlite_memory_counter_is_the_one_python_uses():
@@ -53,6 +68,7 @@ def growing_aggregate_scenario() -> dict:
     outcome = {}
     limits = sql_query_memory.limited_by(8_000_000)
     conn = sqlite3.connect(":memory:")
+    sql_query_memory.watch_statements(conn)
     try:
         with limits(conn, 5_000):
             try:
@@ -112,6 +128,7 @@ def beside_growing_aggregates_scenario() -> dict:
 
         def grow():
             conn = sqlite3.connect(":memory:", check_same_thread=False)
+            sql_query_memory.watch_statements(conn)
             while not stop.is_set():
                 try:
                     with limits(conn, 5_000):
