@@ -101,16 +101,19 @@ class PortalApplication:
                    config["SYNC_SECONDS"]).start()
 
     async def warm_up(self) -> None:
-        """Start the live release's Datasette, render the home page and search once before serving: otherwise
-        the first visitors of every (re)started worker wait a second or two for it (bench/load_test.py), and
-        the first search for the stemmer's dictionary."""
+        """Start the live release's Datasette, render the home page, search, the places and a mapped dataset
+        once before serving: otherwise the first visitors of every (re)started worker wait a second or two for
+        it (bench/load_test.py), and the first search for the stemmer's dictionary."""
         release = self.store.current()
         if release is None:
             return
         await self.sql.app_for(release)
+        # A dataset page with a map: its first render joins the kelurahan outlines (shapely, ~0.4 s) and
+        # compiles the map templates; under load every request queued behind it (tests/test_traffic.py).
+        mapped = next((d.name for d in release.catalog.datasets if any(r.choropleth for r in d.resources)), None)
         with self.flask_app.test_client() as client:
-            client.get("/", base_url=self.base_url.origin)
-            client.get("/dataset?q=pengaduan", base_url=self.base_url.origin)
+            for path in ("/", "/dataset?q=pengaduan", "/wilayah") + ((f"/dataset/{mapped}",) if mapped else ()):
+                client.get(path, base_url=self.base_url.origin)
 
 
 # Our pages load scripts and styles from the portal only. Datasette's pages carry inline

@@ -87,14 +87,16 @@ def test_package_show(remote, base_url, manifest):
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?", package["metadata_modified"])
     assert datetime.datetime.fromisoformat(package["metadata_modified"]).isoformat() == package["metadata_modified"]
 
-    # Every download is a resource: per table CSV, CSV for Excel, XLSX, JSON; then the zip.
+    # Every download is a resource: per table CSV, CSV for Excel, XLSX, JSON, Parquet; then the zip.
     resources = package["resources"]
-    assert package["num_resources"] == len(resources) == 9
-    assert [r["position"] for r in resources] == list(range(9))
+    assert package["num_resources"] == len(resources) == 11
+    assert [r["position"] for r in resources] == list(range(11))
     files = {r["url"].rsplit("/", 1)[1]: r for r in resources}
     assert list(files) == ["kecamatan_mini.csv", "kecamatan_mini.excel.csv", "kecamatan_mini.xlsx",
-                           "kecamatan_mini.json", "kelurahan_mini.csv", "kelurahan_mini.excel.csv",
-                           "kelurahan_mini.xlsx", "kelurahan_mini.json", "wilayah-mini.zip"]
+                           "kecamatan_mini.json", "kecamatan_mini.parquet", "kelurahan_mini.csv",
+                           "kelurahan_mini.excel.csv", "kelurahan_mini.xlsx", "kelurahan_mini.json",
+                           "kelurahan_mini.parquet", "wilayah-mini.zip"]
+    assert files["kelurahan_mini.parquet"]["format"] == "Parquet"
     formats = {name: (r["format"], r["mimetype"]) for name, r in files.items()}
     assert formats["kecamatan_mini.csv"] == ("CSV", "text/csv") and formats["wilayah-mini.zip"] == ("ZIP", "application/zip")
     assert formats["kecamatan_mini.xlsx"][0] == "XLSX" and formats["kecamatan_mini.json"] == ("JSON", "application/json")

@@ -65,11 +65,12 @@ def test_range_and_conditional_requests(client):
 
 
 def test_versioned_urls_for_every_format(client):
-    for name in ("pengaduan_mini.csv", "pengaduan_mini.excel.csv", "pengaduan_mini.xlsx", "pengaduan_mini.json"):
+    for name in ("pengaduan_mini.csv", "pengaduan_mini.excel.csv", "pengaduan_mini.xlsx", "pengaduan_mini.json",
+                 "pengaduan_mini.parquet"):
         latest = client.get(f"/download/layanan-mini/{name}")
         versioned = client.get(f"/download/layanan-mini/v1/{name}")
         assert versioned.status_code == 200 and versioned.data == latest.data, name
-    assert client.get("/download/layanan-mini/v1/pengaduan_mini.parquet").status_code == 404
+    assert client.get("/download/layanan-mini/v1/pengaduan_mini.geojson").status_code == 404  # no coordinates
 
 
 def test_downloaded_zip_validates_as_a_package(client, tmp_path):

@@ -13,7 +13,8 @@ TAG = re.compile(r"<[^>]*>|&lt;.*?&gt;", re.S)  # tags, and the HTML of embed sn
 # What may stand outside _(): punctuation, symbols and names that are not words of any language.
 NAMES = {"SHA-256", "SHA256SUMS", "manifest.json", "catalog.json", "datapackage.json", "portal.db", "PK", "MC", "SQL",
          "UTC", "csv", "zip", "v", "100", "frictionless",
-         "Bahasa", "Indonesia", "English", "GeoJSON", "APA", "BibTeX", "RIS", "CSL-JSON", "XLSX", "JSON", "CSV"}  # language names stay in their own language
+         "Bahasa", "Indonesia", "English", "GeoJSON", "APA", "BibTeX", "RIS", "CSL-JSON", "XLSX", "JSON", "CSV",
+         "Parquet", "DuckDB", "pandas", "R"}  # names of formats and tools  # language names stay in their own language
 PUNCTUATION = "·/→←–:;,.()|-+−~=#☑☐▲▼"
 
 

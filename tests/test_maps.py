@@ -110,7 +110,7 @@ def test_the_dataset_page_shows_the_map_its_legend_and_a_table_of_every_area(cli
         assert len(root.findall(f".//{SVG}path[@data-code]")) == 57
         legend = [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "legend"]
         assert len(legend) == 5 and all(re.fullmatch(r"[\d.]+( – [\d.]+)? \(\d+ kelurahan\)", text) for text in legend)
-    rows = re.findall(r'<tr data-code="([\d.]+)"><th scope="row">([^<]+)<span class="parent"> Kec\. (\w+)</span></th>'
+    rows = re.findall(r'<tr data-code="([\d.]+)"><th scope="row"><a href="/wilayah/[\d.]+">([^<]+)</a><span class="parent"> Kec\. (\w+)</span></th>'
                       r'<td class="num">([^<]+)</td>', figure)
     assert len(rows) == 57
     values = dict(choropleth(catalog, *FACILITIES).values)

@@ -4,6 +4,8 @@ like the other downloads; DuckDB and pyarrow read it as a researcher would."""
 from __future__ import annotations
 
 import datetime
+import html
+import re
 import sqlite3
 
 import duckdb
@@ -63,16 +65,14 @@ def test_parquet_is_served_listed_and_checksummed(bundled_app):
 
 def test_the_page_gives_one_line_per_tool_at_the_versions_stable_url(bundled_app):
     """DuckDB reads the Parquet, pandas and R the CSV, at the version's URL: the lines keep working later."""
-    import re
-
     client = bundled_app.test_client()
     name, table = "sampel-pengaduan-layanan", "sampel_pengaduan_layanan"
-    page = client.get(f"/dataset/{name}").get_data(as_text=True)
-    duck = re.search(r"read_parquet\('http://localhost(/download/[^']+\.parquet)'\)", page)
+    page = html.unescape(client.get(f"/dataset/{name}").get_data(as_text=True))
+    duck = re.search(r"duckdb -c \"SELECT \* FROM read_parquet\('http://localhost(/download/[^']+)'\) LIMIT 10\"", page)
     assert duck and re.fullmatch(rf"/download/{name}/v\d+/{table}\.parquet", duck[1]), duck
     response = client.get(duck[1])
     assert response.status_code == 200 and response.data[:4] == b"PAR1"
-    csv = re.search(r'pd\.read_csv\(&#34;http://localhost(/download/[^&]+\.csv)&#34;|pd\.read_csv\("http://localhost(/download/[^"]+\.csv)"', page)
-    path = csv[1] or csv[2]
-    assert re.fullmatch(rf"/download/{name}/v\d+/{table}\.csv", path) and client.get(path).status_code == 200
-    assert f'read.csv("http://localhost{path}"' in page.replace("&#34;", '"')
+    pandas = re.search(r'pd\.read_csv\("http://localhost(/download/[^"]+)", dtype=str, keep_default_na=False\)', page)
+    assert pandas and re.fullmatch(rf"/download/{name}/v\d+/{table}\.csv", pandas[1])
+    assert client.get(pandas[1]).status_code == 200
+    assert f'read.csv("http://localhost{pandas[1]}", colClasses = "character", encoding = "UTF-8")' in page

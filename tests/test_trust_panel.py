@@ -60,7 +60,7 @@ def test_dictionary_and_provenance_rendered_from_the_descriptor(client):
 def test_checksums_on_the_page_equal_the_files(client):
     page = parse(client.get("/dataset/wilayah-mini"))
     rows = page.css(".files-table tbody tr")
-    assert len(rows) == 10  # two tables in four formats, the zip, the descriptor
+    assert len(rows) == 12  # two tables in five formats, the zip, the descriptor
     for row in rows:
         body = client.get(row.css_first("a").attributes["href"]).data
         assert text(row, "code.hash") == hashlib.sha256(body).hexdigest()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, g, render_template
+from flask import Blueprint, abort, g, get_template_attribute, render_template
 from flask_babel import get_locale, gettext
 
 from ..config import today
@@ -76,6 +76,17 @@ def quality(dataset):
 @blueprint.app_template_global()
 def schedule(dataset):
     return update_schedule(dataset, today())
+
+
+@blueprint.app_template_global()
+def cached_card(dataset, catalog):
+    """A dataset's card as _partials.html draws it, kept per release, language and day (its score and
+    freshness depend on the day): lists drew every card again on every request, 1.5 ms each."""
+    key = ("card", dataset.name, str(get_locale()), today())
+    card = g.release.cache.get(key)
+    if card is None:
+        card = g.release.cache[key] = get_template_attribute("_partials.html", "dataset_card")(dataset, catalog)
+    return card
 
 
 def publishing(catalog) -> list:
