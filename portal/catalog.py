@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .catalog_drawings import ChartInfo, ChoroplethInfo, GeoInfo  # noqa: F401 (part of the catalog's API)
+
 CATALOG_VERSION = 4
 
 
@@ -87,49 +89,6 @@ class ForeignKey:
     table: str  # the referenced table (= resource name)
     columns: list[str]
     package: str  # the package holding the referenced table
-
-
-@dataclass
-class ChartInfo:
-    """A chart computed at publish time: points are (label, value) pairs, in display order."""
-
-    title: str
-    kind: str  # bar | line
-    x: str
-    y: str | None  # None: the number of rows
-    aggregate: str  # sum | avg | min | max | count
-    points: list[list] = field(default_factory=list)
-    declared: bool = False  # chosen by the publisher in the descriptor's "views", not automatically
-
-
-@dataclass
-class GeoInfo:
-    """Where a table's points are: its latitude, longitude and label columns."""
-
-    latitude: str
-    longitude: str
-    label: str
-
-
-@dataclass
-class ChoroplethInfo:
-    """A map of a table's main measure by area, computed at publish time (publish/maps.py).
-
-    ``values`` holds every code of the referenced area table, in its order, with the aggregate of
-    the table's rows for it (None: no rows to sum or average; a count is 0). ``breaks`` are the
-    class edges, lowest first: class i holds values from breaks[i] to breaks[i + 1]."""
-
-    area: str  # the column holding the kode wilayah
-    level: str  # kelurahan | kecamatan
-    reference: str  # the area table the column points to
-    measure: str | None  # None: the number of rows
-    aggregate: str  # sum | mean | count
-    classification: str  # quantile | equal
-    breaks: list[float] = field(default_factory=list)
-    values: list[list] = field(default_factory=list)  # [kode, value]
-    declared: bool = False  # chosen by the publisher in the descriptor's "map"
-    period_field: str = ""  # statistics over several periods map the latest one: its column …
-    period: str = ""  # … and value ("" = every row)
 
 
 @dataclass

@@ -39,7 +39,8 @@ SETTINGS = [
             "string doubles, so keep ADHOC_SQL_TOTAL x 2 x this under SQL_MEMORY_MB."),
     Setting("SQL_THREADS", 6, "Datasette: threads running SQL in each worker process."),
     Setting("ADHOC_SQL_PER_CLIENT", 1, "Arbitrary SQL queries (?sql=) one client may run at once."),
-    Setting("ADHOC_SQL_TOTAL", 3, "Arbitrary SQL queries a worker runs at once (fewer than SQL_THREADS)."),
+    Setting("ADHOC_SQL_TOTAL", 2, "Arbitrary SQL queries a worker runs at once (fewer than SQL_THREADS; 3 let large results push "
+            "visitors' p99 past 1 s in bench/bench_attack.py)."),
     Setting("MAX_REQUEST_BYTES", 1_000_000, "Largest request body (a POSTed SQL query, a CKAN API call); more gets 413."),
     Setting("REQUEST_BODY_SECONDS", 10, "Time a client has to send its whole request body; slower gets 408."),
     Setting("FACET_TIME_LIMIT_MS", 200, "Datasette: longest time computing one facet may take."),

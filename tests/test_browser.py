@@ -27,10 +27,7 @@ EN_CATALOG = ROOT / "portal" / "translations" / "en" / "LC_MESSAGES" / "messages
 
 # Accessibility problems found in the portal's markup/CSS, waiting for a template fix.
 # {(path, viewport): reason}. An entry turns that page's axe assertion into an xfail.
-KNOWN_A11Y_BUGS: dict[tuple[str, str], str] = {
-    (path, viewport): "point map: Leaflet's focusable markers and zoom buttons inside the role=img map box "
-                      "(nested-interactive); the point maps are being redrawn over the outlines (issue 16)"
-    for path in ("/dataset/sekolah-kota-malang-kemdikbud-2019",) for viewport in ("desktop", "mobile")}
+KNOWN_A11Y_BUGS: dict[tuple[str, str], str] = {}
 
 
 # --------------------------------------------------------------------------- fixtures

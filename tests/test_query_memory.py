@@ -111,13 +111,15 @@ def test_normal_queries_keep_working_beside_growing_aggregates():
 
 
 def beside_growing_aggregates_scenario() -> dict:
-    """As many connections as a worker runs ad-hoc queries at once grow aggregates while another runs small
+    """More connections than a worker runs ad-hoc queries at once grow aggregates while another runs small
     queries, under the default heap limit (PORTAL_SQL_MEMORY_MB): with the default per-query limit the small
     queries never fail. Without it the aggregates fill the heap and the small queries fail too. (A growing
     string doubles when it grows, so a query can hold twice its limit before it is stopped: the defaults
     keep ADHOC_SQL_TOTAL x 2 x SQL_QUERY_MEMORY_MB under SQL_MEMORY_MB.)"""
     settings = resolve_settings()
-    heap_limit, growers = settings["SQL_MEMORY_MB"] * 1_000_000, settings["ADHOC_SQL_TOTAL"]
+    # One more grower than a worker runs ad-hoc queries at once (ADHOC_SQL_TOTAL), at least three: harsher than
+    # what the gate lets happen.
+    heap_limit, growers = settings["SQL_MEMORY_MB"] * 1_000_000, max(3, settings["ADHOC_SQL_TOTAL"] + 1)
 
     def failures(query_limit: int, ceiling: int) -> tuple[int, int]:
         limits = sql_query_memory.limited_by(query_limit, ceiling)
