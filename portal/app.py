@@ -16,6 +16,7 @@ from .favicon import favicon_ico
 from .formatting import day_element, format_filesize, format_number, time_element
 from .replica import read_status
 from .store import ReleaseStore
+from .release_urls import RELEASE_SCOPE_KEY, scoped_path
 from .urls import DATABASE_NAME, SQL_PREFIX, canonical_environ, parse_base_url
 
 LANGUAGES = ("id", "en")
@@ -65,7 +66,10 @@ def create_app(config: dict | None = None) -> Flask:
     @app.before_request
     def pin_release():
         # One release per request: read `current` once, use it for the whole page.
-        g.release = app.extensions["release_store"].current()
+        # portal.asgi pins it for release-scoped URLs (/r/<id>/api/…) and their aliases.
+        pinned = request.environ.get("asgi.scope", {}).get(RELEASE_SCOPE_KEY)
+        store = app.extensions["release_store"]
+        g.release = (store.release(pinned) if pinned else None) or store.current()
         if g.release is None and request.endpoint not in ("static", "health", "favicon"):
             return render_template("errors/no_release.html"), 503
 
@@ -75,8 +79,8 @@ def create_app(config: dict | None = None) -> Flask:
         return {
             "release": release,
             "catalog": release.catalog if release else None,
-            "sql_prefix": SQL_PREFIX,
-            "database_url": f"{SQL_PREFIX}/{DATABASE_NAME}",
+            "sql_prefix": scoped_path(release.id, SQL_PREFIX) if release else SQL_PREFIX,  # links: this release's
+            "database_url": f"{SQL_PREFIX}/{DATABASE_NAME}",  # shown in the docs: always the live release
             "ui_language": str(get_locale()),
         }
 

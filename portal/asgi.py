@@ -20,7 +20,11 @@ from .file_offload import OFFLOAD_SCOPE_KEY, FileOffload
 from .memory import give_back_memory, use_own_mappings_above
 from .request_body import TOO_LARGE, TOO_SLOW, declared_length, has_body, read_body, replaying
 from .sql import DatasettePool
-from .sql_skin import language_cookie, language_redirect
+from .release_urls import (ALIAS, IMMUTABLE, NOT_CACHED, RELEASE_PREFIX, RELEASE_SCOPE_KEY, is_future,
+                           is_versioned_download, matches,
+                           not_modified, reaches_scoped_part, release_etag, scoped_path, split_scoped, unscoped,
+                           with_cache_headers)
+from .sql_skin import language_cookie, language_redirect, scope_language
 from .urls import SQL_PREFIX, TrustedProxies, canonical_scope, parse_base_url
 
 
@@ -45,7 +49,7 @@ class PortalApplication:
         path = scope.get("path", "")
         # Compression sees the final body (after Datasette's CSP hashing), the headers are added after it.
         send = with_compression(with_security_headers(send, scope), scope)
-        if scope["type"] == "http" and has_line_breaks(scope, query=not path.startswith(SQL_PREFIX)):
+        if scope["type"] == "http" and has_line_breaks(scope, query=not is_sql(route_path(path))):
             return await plain_response(send, 400, b"Bad request: line breaks in the URL")
         if scope["type"] == "http" and has_body(scope):
             if (declared_length(scope) or 0) > self.max_body:
@@ -54,22 +58,29 @@ class PortalApplication:
             if body is None:
                 return await plain_response(send, refused, BODY_ERRORS[refused]) if refused else None
             receive = replaying(body, receive)
-        if scope["type"] == "http" and (path == SQL_PREFIX or path.startswith(SQL_PREFIX + "/")):
+        asked = scope  # as requested, before a release prefix is taken off (for ?lang= redirects)
+        release, release_scoped = None, False
+        if scope["type"] == "http":
+            pinned = await self.pin_release(scope, path, send)
+            if pinned is None:
+                return None  # answered: a release not here, or not modified
+            scope, path, send, release, release_scoped = pinned
+        if scope["type"] == "http" and is_sql(path):
             if scope.get("method", "GET") not in SQL_METHODS:  # Datasette answers PROPFIND & co. with a 500
                 return await plain_response(send, 405, b"Method not allowed", [(b"allow", b", ".join(SQL_METHODS_BYTES))])
-            if (switch := language_redirect(scope)) is not None:
+            if (switch := language_redirect(asked)) is not None:
                 return await switch_language(send, *switch)
-            release = self.store.current()
+            release = release or self.store.current()
             if release is not None:
-                datasette_app = await self.sql.app_for(release)
-                send = with_script_hashes(with_prefixed_redirects(send))
+                scoped = scoped_path(release.id, SQL_PREFIX)
+                send = with_script_hashes(with_prefixed_redirects(send, scoped if release_scoped else SQL_PREFIX, scoped))
                 if not is_adhoc_sql(scope):
-                    return await datasette_app(strip_prefix(scope), receive, send)
+                    return await self.sql.serve(release, strip_prefix(scope), receive, send)
                 client = (scope.get("client") or ("?", 0))[0]
                 if not self.adhoc.enter(client):
                     return await too_many_requests(send)
                 try:
-                    return await datasette_app(strip_prefix(scope), receive, send)
+                    return await self.sql.serve(release, strip_prefix(scope), receive, send)
                 finally:
                     self.adhoc.leave(client)
                     give_back_memory()
@@ -77,6 +88,32 @@ class PortalApplication:
         await self.pages(dict(scope, **{OFFLOAD_SCOPE_KEY: True}) if scope["type"] == "http" else scope,
                          as_coroutine(receive), offload.send)
         await offload.finish()  # a download's bytes, once the page thread is free
+
+    async def pin_release(self, scope: dict, path: str, send):
+        """For release-specific URLs (portal/release_urls.py), the release that answers, with its caching
+        headers: (scope, path, send, release, whether the URL named it), or None once answered here."""
+        if (scoped := split_scoped(path)) is not None:
+            release_id, rest = scoped
+            release = self.store.release(release_id) if reaches_scoped_part(rest) else None
+            if release is None:
+                return await self.release_not_here(send, release_id, rest)
+            return unscoped(scope, release_id, rest), rest, with_cache_headers(send, IMMUTABLE), release, True
+        if not reaches_scoped_part(path) or (release := self.store.current()) is None:
+            return scope, path, send, None, False
+        etag = release_etag(release.id, scope_language(scope) if is_sql(path) else "")
+        if scope.get("method", "GET") in ("GET", "HEAD") and matches(scope, etag):
+            return await not_modified(send, ALIAS, etag)
+        # An alias: the pages behind it answer from this same release, for a minute.
+        send = with_cache_headers(send, IMMUTABLE) if is_versioned_download(path) else with_cache_headers(send, ALIAS, etag)
+        return dict(scope, **{RELEASE_SCOPE_KEY: release.id}), path, send, release, False
+
+    async def release_not_here(self, send, release_id: str, rest: str) -> None:
+        if reaches_scoped_part(rest) and is_future(release_id, self.store.newest_id()):
+            # Published, not yet synced here: nginx (proxy_next_upstream http_503) asks another replica.
+            return await plain_response(send, 503, b"This release is not on this server yet; try again in a moment",
+                                        [(b"retry-after", b"1"), (b"cache-control", NOT_CACHED)])
+        await plain_response(send, 404, b"No such release here: /api/v1/releases lists them",
+                             [(b"cache-control", NOT_CACHED)])
 
     async def lifespan(self, receive, send):
         while True:
@@ -156,10 +193,11 @@ def with_script_hashes(send):
     return send_hashed
 
 
-def with_prefixed_redirects(send):
+def with_prefixed_redirects(send, prefix: str, scoped: str):
     """Datasette sees paths without /sql, so its redirects (a trailing slash removed, …) lack the
-    prefix: /portal/ redirects to /portal. Put /sql back, which also turns any Location that
-    starts with // (another host) into a path on this one. Its Transfer-Encoding goes too: framing
+    prefix: /portal/ redirects to /portal. Put the request's prefix back (/sql or /r/<release>/sql),
+    which also turns any Location that starts with // (another host) into a path on this one. A redirect
+    to Datasette's own (release-scoped, ``scoped``) form of a path stays an alias when /sql was asked for. Its Transfer-Encoding goes too: framing
     is the server's, and beside a Content-Length (the database download) it made clients hang."""
 
     async def send_fixed(message):
@@ -168,8 +206,8 @@ def with_prefixed_redirects(send):
             for name, value in message.get("headers", []):
                 if name.lower() == b"transfer-encoding":
                     continue
-                if name.lower() == b"location" and value.startswith(b"/") and not value.startswith(SQL_PREFIX.encode() + b"/"):
-                    value = SQL_PREFIX.encode() + value
+                if name.lower() == b"location" and value.startswith(b"/"):
+                    value = prefixed_location(value, prefix.encode(), scoped.encode())
                 headers.append((name, value))
             message = dict(message, headers=headers)
         await send(message)
@@ -177,12 +215,20 @@ def with_prefixed_redirects(send):
     return send_fixed
 
 
+def prefixed_location(location: bytes, prefix: bytes, scoped: bytes) -> bytes:
+    if location.startswith(scoped + b"/"):
+        return prefix + location[len(scoped):]
+    if location.startswith((SQL_PREFIX.encode() + b"/", RELEASE_PREFIX.encode() + b"/")):
+        return location
+    return prefix + location
+
+
 def with_security_headers(send, scope: dict):
     """Add the security headers to every response, Datasette's included."""
     path = scope.get("path", "")
     embeddable = path.startswith("/embed/")
     # Datasette's HTML pages get their own policy with script hashes (with_script_hashes).
-    csp = CSP_DATASETTE.format(hashes="") if path == SQL_PREFIX or path.startswith(SQL_PREFIX + "/") else CSP_PAGES
+    csp = CSP_DATASETTE.format(hashes="") if is_sql(route_path(path)) else CSP_PAGES
     csp += "; frame-ancestors *" if embeddable else "; frame-ancestors 'self'"
     headers = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"strict-origin-when-cross-origin"),
                (b"content-security-policy", csp.encode())]
@@ -230,6 +276,16 @@ SQL_METHODS_BYTES = tuple(method.encode() for method in SQL_METHODS)
 # where-clauses, full-text search, facets, sorts, joins through another table, streaming every row.
 COSTLY_PARAMETERS = ("sql", "_where", "_search", "_facet", "_sort", "_through", "_stream")
 LARGEST_CHEAP_PAGE = 100  # rows; _size=max is Datasette's MAX_RETURNED_ROWS, and so is _size=1000
+
+
+def is_sql(path: str) -> bool:
+    return path == SQL_PREFIX or path.startswith(SQL_PREFIX + "/")
+
+
+def route_path(path: str) -> str:
+    """The path without a release prefix: what decides how the request is handled."""
+    scoped = split_scoped(path)
+    return scoped[1] if scoped else path
 
 
 def is_adhoc_sql(scope: dict) -> bool:

@@ -22,6 +22,7 @@ from datasette.plugins import pm
 from jinja2 import FileSystemLoader
 
 from . import sql_place_links, sql_query_memory, sql_skin  # noqa: F401 (sql_place_links: a Datasette plugin, registered on import)
+from .release_urls import scoped_path
 from .urls import DATABASE_NAME, SQL_PREFIX
 from .store import Release
 
@@ -138,7 +139,8 @@ def build_datasette(release: Release, settings: dict) -> Datasette:
         template_dir=str(TEMPLATES / "datasette"),
         cors=True,  # the JSON API is readable from any web page, like the portal's other APIs
         settings={
-            "base_url": f"{SQL_PREFIX}/",
+            # Its links are release-scoped (portal/release_urls.py), whether reached there or by /sql/.
+            "base_url": scoped_path(release.id, SQL_PREFIX) + "/",
             "suggest_facets": False,
             "default_page_size": 50,
             "sql_time_limit_ms": settings["SQL_TIME_LIMIT_MS"],
@@ -161,30 +163,53 @@ def build_datasette(release: Release, settings: dict) -> Datasette:
 
 
 class DatasettePool:
-    """The Datasette ASGI app of a release, created once per release id."""
+    """The Datasette ASGI app of a release, created once per release id. Release-scoped URLs reach old
+    releases too, so the instance used longest ago goes first, and it is closed only once no request
+    is running on it."""
 
     def __init__(self, settings: dict):
         self.settings = settings
-        self._instances: dict[str, tuple[Datasette, object]] = {}
+        self._instances: dict[str, tuple[Datasette, object]] = {}  # least recently used first
+        self._running: dict[str, int] = {}  # release id -> requests running on its instance
+        self._retired: dict[str, list[Datasette]] = {}  # evicted, closed when their last request ends
         self._lock = asyncio.Lock()
 
     async def app_for(self, release: Release):
         instance = self._instances.get(release.id)
-        if instance is not None:
-            return instance[1]
-        async with self._lock:
-            if release.id not in self._instances:
-                ds = build_datasette(release, self.settings)
-                await ds.invoke_startup()
-                self._instances[release.id] = (ds, ds.app())
-                while len(self._instances) > KEPT_INSTANCES:  # the longest running goes, never the new one
-                    close(self._instances.pop(next(iter(self._instances)))[0])
-            return self._instances[release.id][1]
+        if instance is None:
+            async with self._lock:
+                if release.id not in self._instances:
+                    ds = build_datasette(release, self.settings)
+                    await ds.invoke_startup()
+                    self._instances[release.id] = (ds, ds.app())
+                    while len(self._instances) > KEPT_INSTANCES:  # never the new one
+                        self._retire(next(iter(self._instances)))
+                instance = self._instances[release.id]
+        self._instances[release.id] = self._instances.pop(release.id)  # now the most recently used
+        return instance[1]
+
+    async def serve(self, release: Release, scope, receive, send) -> None:
+        app = await self.app_for(release)
+        self._running[release.id] = self._running.get(release.id, 0) + 1
+        try:
+            await app(scope, receive, send)
+        finally:
+            self._running[release.id] -= 1
+            if not self._running[release.id]:
+                del self._running[release.id]
+                for ds in self._retired.pop(release.id, []):
+                    close(ds)
+
+    def _retire(self, release_id: str) -> None:
+        ds, _ = self._instances.pop(release_id)
+        if self._running.get(release_id):
+            self._retired.setdefault(release_id, []).append(ds)
+        else:
+            close(ds)
 
 
 def close(ds: Datasette) -> None:
-    """Free an old release's connections and SQL threads. Only instances two releases
-    old are closed, so no request is still running on them."""
+    """Free an old release's connections and SQL threads."""
     for database in ds.databases.values():
         database.close()
     if ds.executor is not None:

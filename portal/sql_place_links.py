@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 
 from .place_index import release_places
 from .sql_skin import DEFAULT_LANGUAGE, LANGUAGE_COOKIE, LANGUAGES
-from .urls import DATABASE_NAME, SQL_PREFIX
+from .urls import DATABASE_NAME
 
 PLUGIN_NAME = "portal-place-links"
 LANGUAGE: ContextVar[str] = ContextVar("portal_sql_language", default=DEFAULT_LANGUAGE)
@@ -72,7 +72,7 @@ def render_cell(row, value, column, table, database, datasette):
     referenced = referenced_table(release, table, column)
     if referenced is None:
         return Markup("{} <em>{}</em>").format(place_link(code), label)
-    row_url = f"{SQL_PREFIX}/{DATABASE_NAME}/{tilde_encode(referenced)}/{tilde_encode(code)}"
+    row_url = datasette.urls.row(DATABASE_NAME, referenced, tilde_encode(code))  # release-scoped, like Datasette's own
     return Markup('<a href="{}">{}</a>&nbsp;<em>{}</em>').format(row_url, escape(label), place_link(code))
 
 

@@ -1,7 +1,7 @@
 """Datasette's pages as the portal's own: the language of each request, its translations, and
 which dataset a table or canned query belongs to (templates/datasette/ uses them).
 
-The language travels in a cookie under /sql: ``?lang=`` there would be read by Datasette as a
+The language travels in a cookie (Path=/, for /sql and /r/<release>/sql alike): ``?lang=`` there would be read by Datasette as a
 column filter, so portal.asgi turns it into this cookie and redirects without it.
 """
 
@@ -13,10 +13,11 @@ from urllib.parse import parse_qsl, urlencode
 from datasette import hookimpl
 from datasette.plugins import pm
 from datasette.utils import add_cors_headers
-from datasette.utils.asgi import NotFound, Response
+from datasette.utils.asgi import NotFound, Request, Response
 
 from .messages import number, translator
 from .profile import N_
+from .release_urls import RELEASE_PREFIX, RELEASE_SCOPE_KEY, scoped_path
 from .urls import SQL_PREFIX
 
 LANGUAGE_COOKIE = "portal_lang"
@@ -51,6 +52,11 @@ def request_language(request) -> str:
     return asked if asked in LANGUAGES else DEFAULT_LANGUAGE
 
 
+def scope_language(scope: dict) -> str:
+    """request_language from an ASGI scope (Datasette's own cookie parsing)."""
+    return request_language(Request(scope, None))
+
+
 def language_redirect(scope: dict) -> tuple[str | None, str] | None:
     """For a GET of an HTML page under /sql with ``lang=`` among its parameters: the language asked for
     (None when not one of ours) and the same URL without the parameter. None otherwise: JSON and CSV
@@ -70,7 +76,7 @@ def language_redirect(scope: dict) -> tuple[str | None, str] | None:
 
 
 def language_cookie(language: str) -> bytes:
-    return f"{LANGUAGE_COOKIE}={language}; Path={SQL_PREFIX}; Max-Age=31536000; SameSite=Lax".encode()
+    return f"{LANGUAGE_COOKIE}={language}; Path=/; Max-Age=31536000; SameSite=Lax".encode()
 
 
 def portal_vars(release) -> dict:
@@ -95,7 +101,7 @@ def extra_template_vars(request):
 
     def portal_link(path: str) -> str:
         # Portal pages carry the language in ?lang=; links into /sql need not (the cookie does).
-        if language == DEFAULT_LANGUAGE or path.startswith(SQL_PREFIX):
+        if language == DEFAULT_LANGUAGE or path.startswith((SQL_PREFIX, RELEASE_PREFIX + "/")):
             return path
         return f"{path}{'&' if '?' in path else '?'}lang={language}"
 
@@ -103,7 +109,9 @@ def extra_template_vars(request):
         if request is None:
             return f"{SQL_PREFIX}/?lang={code}"
         pairs = [(k, v) for k, v in parse_qsl(request.query_string, keep_blank_values=True) if k != "lang"]
-        return f"{SQL_PREFIX}{request.path}?{urlencode(pairs + [('lang', code)])}"
+        release_id = request.scope.get(RELEASE_SCOPE_KEY)  # set by portal.asgi on every request under /sql
+        prefix = scoped_path(release_id, SQL_PREFIX) if release_id else SQL_PREFIX
+        return f"{prefix}{request.path}?{urlencode(pairs + [('lang', code)])}"
 
     _ = translator(language)
     return {"ui_language": language, "_": _, "portal_link": portal_link, "language_url": language_url,

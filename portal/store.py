@@ -83,6 +83,18 @@ class ReleaseStore:
         self._served = choice.served
         return self._open(choice.served) if choice.served else None
 
+    def release(self, release_id: str) -> Release | None:
+        """A release by id (for release-scoped URLs), checked like any other; None for one that is not
+        here, is damaged, or is not a release's name at all (the id never becomes a path unless listed)."""
+        with self._lock:
+            if release_id in self._cache:
+                return self._cache[release_id]
+        return self._open(release_id) if release_id in release_ids(self.build_dir) else None
+
+    def newest_id(self) -> str | None:
+        ids = release_ids(self.build_dir)
+        return ids[-1] if ids else None
+
     def health(self) -> dict:
         release = self.current()
         live = current_release_id(self.build_dir)

@@ -20,3 +20,7 @@ def text(page: HTMLParser, selector: str) -> str:
 
 def links(page: HTMLParser) -> list[str]:
     return [node.attributes.get("href") or "" for node in page.css("a[href]")]
+
+
+# A release-scoped path prefix (portal/release_urls.py): links into Datasette name the release.
+RELEASE = r"/r/\d{8}-\d{6}(?:-\d{3})?"

@@ -8,7 +8,6 @@ import json
 import shutil
 import zipfile
 
-import duckdb
 import frictionless
 import pyarrow.parquet as pq
 import pytest
@@ -27,6 +26,7 @@ from portal.publish.geometry import CHECK
 from portal.publish.metadata import load_metadata
 from portal.publish.validate import validate
 
+from . import duckdb_support
 from .conftest import ROOT
 
 NAME = "batas-wilayah-kota-malang"
@@ -90,9 +90,11 @@ def test_geoparquet_reads_in_duckdb_and_pyarrow_with_the_outlines(build, table, 
     assert metadata["columns"]["geometry"]["encoding"] == "WKB" and "crs" not in metadata["columns"]["geometry"]
     west, south, east, north = metadata["columns"]["geometry"]["bbox"]
     assert 110 < west < east < 117 and -9 < south < north < -5  # longitude first: Jawa Timur
-    # DuckDB reads the 'geo' metadata: the column is a geometry in longitude/latitude (OGC:CRS84)
-    rows = duckdb.sql(f"select kode, nama, typeof(geometry), geometry::blob from '{path}' order by kode").fetchall()
-    assert len(rows) == count and {row[2] for row in rows} == {"GEOMETRY('OGC:CRS84')"}
+    # DuckDB with its spatial extension reads the 'geo' metadata: the column is a geometry, not a blob
+    duck = duckdb_support.connect()
+    duck.sql("LOAD spatial")
+    rows = duck.sql(f"select kode, nama, typeof(geometry), ST_AsWKB(geometry) from '{path}' order by kode").fetchall()
+    assert len(rows) == count and {row[2] for row in rows} == {"GEOMETRY"}
     source = {f["properties"]["kode"]: shape(f["geometry"]) for f in source_features(geojson)}
     for code, name, _, wkb in rows:
         outline = shapely.from_wkb(wkb)

@@ -6,10 +6,8 @@ deploy/nginx/http.conf and server.conf unchanged; the whole shipped file is run 
 from __future__ import annotations
 
 import os
-import pwd
 import re
 import select
-import shutil
 import socket
 import subprocess
 import threading
@@ -24,49 +22,13 @@ import pytest
 
 from portal.asgi import CSP_PAGES
 
-from .conftest import ROOT
+from .nginx_server import DEPLOY, NGINX, NOT_INSTALLED, nginx
 from .servers import free_port, portal_server
 
-NGINX = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if os.access(p, os.X_OK)), None)
-pytestmark = pytest.mark.skipif(NGINX is None, reason="nginx is not installed (Debian: apt-get install nginx, "
-                                                      "as .ci/run does)")
-DEPLOY = ROOT / "deploy"
+pytestmark = pytest.mark.skipif(NGINX is None, reason=NOT_INSTALLED)
 SECURITY_HEADERS = ("x-content-type-options", "referrer-policy", "content-security-policy", "x-frame-options")
 EVIL = "evil.example"
 SLOW_SQL = "with recursive c(x) as (select 1 union all select x + 1 from c) select count(*) from c"
-
-
-@contextmanager
-def nginx(prefix: Path, http_block: str, port: int):
-    """nginx in the foreground, its files under ``prefix`` (where `portal/` is the shipped deploy/nginx/);
-    ``http_block`` goes inside http {}. Stopped afterwards."""
-    prefix.mkdir()
-    (prefix / "portal").symlink_to(DEPLOY / "nginx")
-    # Everything nginx writes stays under prefix (Debian's compiled-in folders are in /var).
-    temp = "".join(f"    {name}_temp_path {prefix / name};\n" for name in ("client_body", "proxy", "fastcgi", "uwsgi",
-                                                                             "scgi"))
-    # As root, workers would run as nobody, who cannot enter pytest's temporary folders.
-    (prefix / "nginx.conf").write_text(
-        f"user {pwd.getpwuid(os.getuid()).pw_name};\nworker_processes 1;\npid {prefix / 'nginx.pid'};\n"
-        f"error_log {prefix / 'error.log'} warn;\nevents {{ worker_connections 256; }}\n"
-        f"http {{\n    access_log {prefix / 'access.log'};\n{temp}{http_block}\n}}\n")
-    command = [NGINX, "-e", str(prefix / "error.log"), "-p", str(prefix), "-c", str(prefix / "nginx.conf")]
-    checked = subprocess.run(command + ["-t"], check=False, capture_output=True, text=True, timeout=30)
-    assert checked.returncode == 0, checked.stderr
-    process = subprocess.Popen(command + ["-g", "daemon off;"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 10
-        while True:
-            assert process.poll() is None and time.monotonic() < deadline, (prefix / "error.log").read_text()
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.05)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @contextmanager
@@ -169,7 +131,7 @@ def test_pages_carry_the_security_headers_exactly_once(proxy):
         assert c.get("/").headers["x-cache-status"] == "HIT"
         versioned = c.get("/download/wilayah-mini/v1.zip")  # never changes: kept here and by browsers
         assert versioned.headers["x-cache-status"] == "HIT"
-        assert versioned.headers.get_list("cache-control") == ["max-age=2592000"]
+        assert versioned.headers.get_list("cache-control") == ["public, max-age=31536000, immutable"]  # the portal's
         # Datasette's own policy, with the hashes of its inline scripts, is the one that arrives.
         assert "'sha256-" in c.get("/sql/portal").headers["content-security-policy"]
 
@@ -345,7 +307,7 @@ def test_the_shipped_nginx_conf_over_tls(portal, tmp_path):
     for pattern, replacement in [(r"/etc/letsencrypt/\S+/fullchain\.pem", tmp_path / "cert.pem"),
                                  (r"/etc/letsencrypt/\S+/privkey\.pem", tmp_path / "key.pem"),
                                  (r"/var/cache/nginx/portal", tmp_path / "cache"),
-                                 (r"server 127\.0\.0\.1:8000;", f"server 127.0.0.1:{portal};"),
+                                 (r"server 127\.0\.0\.1:8000 ", f"server 127.0.0.1:{portal} "),
                                  (r"listen 443 ssl http2;", f"listen 127.0.0.1:{tls_port} ssl http2;"),
                                  (r"listen 80;", f"listen 127.0.0.1:{plain_port};"),
                                  (r"\n *listen \[::\]:\d+[^;]*;", "")]:

@@ -5,14 +5,10 @@ a new one without a restart or a failed request, and keep serving the old one wh
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 import threading
 import time
 from collections import Counter
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -24,29 +20,14 @@ from portal.publish import publish
 from portal.releases import current_release_id
 
 from .conftest import FIXTURE_DATASETS, FIXTURE_METADATA
-from .seaweedfs import seaweedfs
-from .servers import free_port, wait_until_up
-
-CREDENTIALS = {"AWS_ACCESS_KEY_ID": "portal-test", "AWS_SECRET_ACCESS_KEY": "portal-test-secret"}
-
-
-@pytest.fixture(scope="module")
-def endpoint(tmp_path_factory):
-    os.environ.update(CREDENTIALS)  # this process's boto3 signs with the server's one identity
-    with seaweedfs(tmp_path_factory.mktemp("seaweedfs"), CREDENTIALS) as url:
-        yield url
-
+from .replicas import cli, endpoint, replica, wait_for  # noqa: F401 (endpoint: a fixture)
+from .servers import free_port
 
 @pytest.fixture
 def build(tmp_path) -> Path:
     folder = tmp_path / "build"
     assert publish(FIXTURE_DATASETS, FIXTURE_METADATA, folder).ok
     return folder
-
-
-def cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "portal", *args], capture_output=True, text=True, timeout=120,
-                          env=dict(os.environ, **CREDENTIALS, **(env or {})))
 
 
 def bucket_pointer(endpoint: str, location: str) -> str | None:
@@ -108,32 +89,6 @@ def test_push_says_what_went_wrong_without_a_traceback(build, tmp_path):
         assert answer.returncode == 1 and "s3://BUCKET/PREFIX" in answer.stderr and "Traceback" not in answer.stderr
     empty = cli("push", "--build", str(tmp_path / "nothing"), "--to", "s3://portal/x")
     assert empty.returncode == 1 and "portal publish" in empty.stderr and "Traceback" not in empty.stderr
-
-
-@contextmanager
-def replica(endpoint: str, location: str, cache: Path):
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "portal", "serve", "--from", location, "--cache", str(cache),
-                               "--endpoint-url", endpoint, "--port", str(port), "--workers", "2"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                              env=dict(os.environ, **CREDENTIALS, PORTAL_SYNC_SECONDS="0.5"))
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(base + "/about", server, seconds=90)
-        yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-
-def wait_for(condition, seconds: float = 20.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    return condition()
 
 
 def test_replicas_serve_the_bucket_and_pick_up_a_new_release_without_failing_a_request(endpoint, build, tmp_path):

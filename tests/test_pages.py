@@ -1,4 +1,6 @@
-from .html import links, parse, text, texts
+import re
+
+from .html import RELEASE, links, parse, text, texts
 
 
 def test_home_shows_figures_and_the_six_dimensions(client):
@@ -38,8 +40,8 @@ def test_dataset_page_shows_metadata_downloads_columns_and_preview(client):
     hrefs = links(page)
     assert "/download/wilayah-mini/kecamatan_mini.csv" in hrefs
     assert "/download/wilayah-mini.zip" in hrefs
-    assert "/sql/portal/kelurahan_mini" in hrefs
-    assert "/sql/portal/kelurahan_mini.json?_shape=array" in hrefs
+    assert [h for h in hrefs if re.fullmatch(RELEASE + "/sql/portal/kelurahan_mini", h)]  # browsing: this release
+    assert "/sql/portal/kelurahan_mini.json?_shape=array" in hrefs  # the API for scripts: the live release
     assert text(page, "#cite-apa").startswith("Kementerian Dalam Negeri. (2")
     assert "Wilayah mini (Versi 1) [Data set]. Dinas Komunikasi dan Informatika. Diakses" in text(page, "#cite-apa")
     assert text(page, "#cite-bibtex").startswith("@misc{wilayah_mini_v1,")

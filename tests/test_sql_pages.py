@@ -1,9 +1,11 @@
 """Datasette's pages as the portal's own (issue 15): language, titles, the way back to the dataset,
 the synthetic-data banner, labelled filters. Through the same ASGI object production serves."""
 
+import re
+
 import pytest
 
-from .html import parse, text
+from .html import RELEASE, parse, text
 
 ENGLISH = {"Cookie": "portal_lang=en"}
 
@@ -38,7 +40,7 @@ def test_english_from_the_cookie(asgi_client):
     assert "Powered by" in text(page, ".powered") and "This data as" in text(page, ".export-links")
     assert page.css_first('input[type="submit"]').attributes["value"] == "Apply"
     switch = page.css_first("#switch-language")
-    assert switch.attributes["href"] == "/sql/portal/pengaduan_mini?lang=id"
+    assert re.fullmatch(RELEASE + "/sql/portal/pengaduan_mini[?]lang=id", switch.attributes["href"])  # this release's
     # Links to the portal's own pages carry the language in ?lang=, as the portal's pages do.
     assert page.css_first("#dataset-link").attributes["href"] == "/dataset/layanan-mini?lang=en"
 
@@ -47,7 +49,7 @@ def test_lang_parameter_becomes_the_cookie_not_a_column_filter(fresh_cookies):
     response = fresh_cookies.get("/sql/portal/pengaduan_mini?lang=en&_size=2")
     assert response.status_code == 302
     assert response.headers["location"] == "/sql/portal/pengaduan_mini?_size=2"
-    assert "portal_lang=en" in response.headers["set-cookie"] and "Path=/sql" in response.headers["set-cookie"]
+    assert "portal_lang=en" in response.headers["set-cookie"] and "Path=/;" in response.headers["set-cookie"]
     page = parse(fresh_cookies.get(response.headers["location"]))
     assert page.css_first("html").attributes["lang"] == "en"
     assert "where" not in text(page, "h2.row-count")  # not "0 rows where lang = en"
@@ -69,8 +71,9 @@ def test_lang_stays_a_filter_in_the_json_api(asgi_client):
 def test_english_portal_pages_link_into_sql_with_their_language(client):
     page = parse(client.get("/dataset/layanan-mini?lang=en"))
     assert "/sql/portal?lang=en" in [a.attributes.get("href") for a in page.css("header a")]
-    assert "/sql/portal/pengaduan_mini?lang=en" in [a.attributes.get("href") for a in page.css("a")]
-    assert [a for a in page.css("a.button") if a.attributes.get("href", "").startswith("/sql/portal/")
+    links = [a.attributes.get("href") or "" for a in page.css("a")]
+    assert [link for link in links if re.fullmatch(RELEASE + "/sql/portal/pengaduan_mini[?]lang=en", link)]
+    assert [a for a in page.css("a.button") if re.match(RELEASE + "/sql/portal/", a.attributes.get("href", ""))
             and a.attributes["href"].endswith("?lang=en")]
 
 
@@ -121,7 +124,7 @@ def test_error_page_in_english_with_a_language_switch(asgi_client):
     page = parse(response)
     assert page.css_first("html").attributes["lang"] == "en"
     assert text(page, "[role=alert]") == "Table not found"
-    assert page.css_first("#switch-language").attributes["href"] == "/sql/portal/nope?lang=id"
+    assert re.fullmatch(RELEASE + "/sql/portal/nope[?]lang=id", page.css_first("#switch-language").attributes["href"])
     assert asgi_client.get("/sql/portal/nope.json").json()["status"] == 404
 
 

@@ -7,6 +7,7 @@ from flask_babel import get_locale, gettext
 
 from ..config import today
 from ..contact import has_direct_contact, portal_contact, ppid
+from ..release_urls import scoped_path
 from ..urls import table_url
 from ..profile import ACCESS_LABELS, FREQUENCY_LABELS
 from ..freshness import update_schedule
@@ -64,8 +65,10 @@ def card_themes(dataset) -> list | None:
 
 
 @blueprint.app_template_global()
-def sql_table_url(table: str, suffix: str = "") -> str:
-    return table_url(table, suffix)
+def sql_table_url(table: str, suffix: str = "", latest: bool = False) -> str:
+    """The table in Datasette as this release has it (cacheable for good), or with ``latest`` as the
+    live release will have it (for scripts that should follow new releases)."""
+    return table_url(table, suffix) if latest else scoped_path(g.release.id, table_url(table, suffix))
 
 
 @blueprint.app_template_global()

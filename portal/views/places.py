@@ -16,6 +16,7 @@ from ..geo_svg import Projection, bounds, padded
 from ..place_index import WITHIN, PlaceEntry, release_places
 from ..schema_org import place_jsonld
 from ..search import datasets_by_name
+from ..release_urls import scoped_path
 from ..urls import DATABASE_NAME, SQL_PREFIX, table_url
 from .links import request_links
 from .pages import blueprint
@@ -222,4 +223,5 @@ def place_rows_links(rows, code: str) -> dict:
     else:
         filtered = table_url(rows.table, "?" + urlencode({rows.column: code}))
         sql = f'select * from "{rows.table}" where "{rows.column}" = :kode'
-    return {"table": filtered, "sql": f"{SQL_PREFIX}/{DATABASE_NAME}?" + urlencode({"sql": sql, "kode": code})}
+    query = f"{SQL_PREFIX}/{DATABASE_NAME}?" + urlencode({"sql": sql, "kode": code})
+    return {"table": scoped_path(g.release.id, filtered), "sql": scoped_path(g.release.id, query)}
