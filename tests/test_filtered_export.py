@@ -7,15 +7,19 @@ import csv
 import io
 import json
 import random
+import sqlite3
+import time
 from urllib.parse import parse_qsl, urlsplit
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from datasette.database import QueryInterrupted
 
-from portal import create_app
+from portal import create_app, sql_parquet_export
 from portal.asgi import PortalApplication, is_adhoc_sql
 from portal.publish import publish
+from portal.sql_parquet_export import write_export
 
 from .conftest import FIXTURE_DATASETS, FIXTURE_METADATA, SyncASGIClient, copy_datasets
 from .html import parse
@@ -77,7 +81,7 @@ def export_client(export_build):
 
 @pytest.fixture(scope="module")
 def capped_client(export_build):
-    client = client_for(export_build, MAX_EXPORT_ROWS=500)
+    client = client_for(export_build, MAX_EXPORT_ROWS=500, SQL_TIME_LIMIT_MS=200)
     yield client
     client.close()
 
@@ -193,3 +197,40 @@ def test_duckdb_reads_the_export(export_client, tmp_path):
     path = tmp_path / "ekspor.parquet"
     path.write_bytes(export_client.get("/sql/portal/ekspor_uji.parquet?kategori__exact=air").content)
     assert duckdb.sql(f"select count(*), typeof(any_value(jumlah)) from '{path}'").fetchall() == [(ROWS // 3, "BIGINT")]
+
+
+def test_a_filter_past_the_time_limit_is_a_json_400(capped_client):
+    endless = "id+in+(with+recursive+c(x)+as+(select+1+union+all+select+x+%2B+1+from+c)+select+x+from+c+where+x+<+0)"
+    response = capped_client.get(f"/sql/portal/ekspor_uji.parquet?_where={endless}")
+    assert response.status_code == 400 and "time limit" in response.json()["error"]
+
+
+def memory_table(rows: int, text: int = 10) -> sqlite3.Connection:
+    conn = sqlite3.connect(":memory:")
+    conn.execute("create table t (id integer, teks text)")
+    conn.executemany("insert into t values (?, ?)", ((i, "x" * text) for i in range(rows)))
+    return conn
+
+
+SCHEMA = pa.schema([("id", pa.int64()), ("teks", pa.string())])
+
+
+def test_the_export_query_stops_at_its_time():
+    conn = memory_table(1)
+    endless = "with recursive c(x) as (select 1 union all select x + 1 from c) select x, 'a' from c where x < 0 limit 5"
+    started = time.perf_counter()
+    with pytest.raises(QueryInterrupted):
+        write_export(conn, endless, {}, SCHEMA, 50, 100, 0)
+    assert time.perf_counter() - started < 1  # one limit when no row comes, not one per batch asked for
+
+
+def test_batches_follow_the_width_of_the_rows_and_the_data_is_bounded(monkeypatch):
+    monkeypatch.setattr(sql_parquet_export, "BATCH_BYTES", 100_000)
+    body, rows = write_export(memory_table(3000, text=1000), "select id, teks from t order by id limit 3001", {},
+                              SCHEMA, 1000, 3000, 0)
+    meta = pq.read_metadata(io.BytesIO(body))
+    groups = [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
+    assert rows == 3000 and sum(groups) == 3000 and groups[0] == 1024 and max(groups[1:]) < 200
+    with pytest.raises(sql_parquet_export.ExportRefused, match="more than 1 MB"):
+        write_export(memory_table(3000, text=1000), "select id, teks from t limit 3001", {}, SCHEMA, 1000, 3000,
+                     1_000_000)
