@@ -192,6 +192,21 @@ def test_exports_go_through_the_adhoc_sql_gate(path, query):
     assert not is_adhoc_sql({"method": "GET", "path": "/sql/portal/ekspor_uji.json", "query_string": b"kategori=air"})
 
 
+def test_an_export_waits_its_turn_at_the_adhoc_gate(export_build):
+    application = PortalApplication(create_app({"BUILD_DIR": str(export_build), "TESTING": True,
+                                                "BASE_URL": "http://localhost"}))
+    client = SyncASGIClient(application)
+    try:
+        assert application.adhoc.enter("127.0.0.1")  # httpx's ASGI client: this client's costly query is running
+        response = client.get("/sql/portal/ekspor_uji.parquet")
+        assert response.status_code == 429 and response.headers["retry-after"]
+        application.adhoc.leave("127.0.0.1")
+        assert client.get("/sql/portal/ekspor_uji.parquet").status_code == 200
+        assert application.adhoc.running == {}
+    finally:
+        client.close()
+
+
 def test_duckdb_reads_the_export(export_client, tmp_path):
     duckdb = pytest.importorskip("duckdb")
     path = tmp_path / "ekspor.parquet"
