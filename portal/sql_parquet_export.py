@@ -11,6 +11,7 @@ portal.asgi sends every .parquet request through the ad-hoc SQL gate.
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 import sys
@@ -71,8 +72,10 @@ def extra_template_vars(view_name, request, datasette):
                                 "parquet": url("parquet", []), **limits(datasette)}}
 
 
-def refused(message: str, **extra) -> Response:
-    return Response.json({"ok": False, "error": message, "status": 400, "title": "Export refused", **extra}, status=400)
+def refused(message: str, **extra) -> dict:
+    # A dict, not a Response: Datasette puts a query view's own status (200) over a Response's
+    body = {"ok": False, "error": message, "status": 400, "title": "Export refused", **extra}
+    return {"body": json.dumps(body), "status_code": 400, "content_type": "application/json; charset=utf-8"}
 
 
 def too_many(max_rows: int, matched: int | None = None) -> Response:

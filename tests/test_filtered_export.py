@@ -149,6 +149,10 @@ def test_bad_filters_are_a_clear_400(export_client, capsys):
         assert response.status_code == 400, (query, response.status_code, response.text[:300])
     assert "Traceback" not in capsys.readouterr().err
     assert export_client.get("/sql/portal/nope.parquet").status_code == 404
+    for path in ("/sql/portal.parquet?sql=select+1", "/sql/portal/pengaduan_per_kelurahan.parquet",
+                 "/sql/portal/ekspor_uji/1.parquet"):  # SQL, a canned query, a row: tables only
+        response = export_client.get(path)
+        assert response.status_code == 400 and "tables only" in response.json()["error"], path
 
 
 def test_the_table_page_links_the_filtered_downloads(export_client):
@@ -249,3 +253,14 @@ def test_batches_follow_the_width_of_the_rows_and_the_data_is_bounded(monkeypatc
     with pytest.raises(sql_parquet_export.ExportRefused, match="more than 1 MB"):
         write_export(memory_table(3000, text=1000), "select id, teks from t limit 3001", {}, SCHEMA, 1000, 3000,
                      1_000_000)
+
+
+def test_values_that_do_not_fit_a_declared_type_are_a_clear_refusal():
+    conn = sqlite3.connect(":memory:")
+    conn.execute("create table t (id integer, teks text)")
+    conn.executemany("insert into t values (?, ?)", [(1, None), ("satu", "a"), (None, 3)])
+    # a column typed from SQLite's declaration only (publish validated the catalog's): text in an INTEGER column
+    with pytest.raises(sql_parquet_export.ExportRefused, match="another type than declared"):
+        write_export(conn, "select id, teks from t limit 10", {}, SCHEMA, 1000, 10, 0)
+    body, rows = write_export(conn, "select id, teks from t where id is null or id = 1 limit 10", {}, SCHEMA, 1000, 10, 0)
+    assert pq.read_table(io.BytesIO(body)).to_pylist() == [{"id": 1, "teks": None}, {"id": None, "teks": "3"}]
