@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote
 
 from a2wsgi import WSGIMiddleware
 
@@ -275,6 +275,7 @@ SQL_METHODS_BYTES = tuple(method.encode() for method in SQL_METHODS)
 # Parameters with which a caller makes Datasette run SQL of its choosing or a costly plan: arbitrary SQL,
 # where-clauses, full-text search, facets, sorts, joins through another table, streaming every row.
 COSTLY_PARAMETERS = ("sql", "_where", "_search", "_facet", "_sort", "_through", "_stream")
+EXPORT_SUFFIXES = (".parquet",)  # portal/sql_parquet_export.py; CSV of every row needs _stream or _size=max
 LARGEST_CHEAP_PAGE = 100  # rows; _size=max is Datasette's MAX_RETURNED_ROWS, and so is _size=1000
 
 
@@ -293,11 +294,19 @@ def is_adhoc_sql(scope: dict) -> bool:
     them (so %73ql= is sql=), not on how they are spelt; any method but GET and HEAD counts too."""
     if scope.get("method", "GET") not in ("GET", "HEAD"):
         return True
+    if is_export(scope):
+        return True
     query = scope.get("query_string", b"").decode("latin-1")
     for name, value in parse_qsl(query, keep_blank_values=True):
         if name.strip().startswith(COSTLY_PARAMETERS) or (name.strip() == "_size" and is_large_page(value)):
             return True
     return False
+
+
+def is_export(scope: dict) -> bool:
+    """A Parquet export reads every matching row (up to MAX_EXPORT_ROWS), however few parameters it has."""
+    raw = unquote((scope.get("raw_path") or b"").decode("latin-1"))
+    return any(path.rstrip("/").lower().endswith(EXPORT_SUFFIXES) for path in (scope.get("path", ""), raw))
 
 
 def is_large_page(size: str) -> bool:

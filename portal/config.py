@@ -44,7 +44,11 @@ SETTINGS = [
     Setting("MAX_REQUEST_BYTES", 1_000_000, "Largest request body (a POSTed SQL query, a CKAN API call); more gets 413."),
     Setting("REQUEST_BODY_SECONDS", 10, "Time a client has to send its whole request body; slower gets 408."),
     Setting("FACET_TIME_LIMIT_MS", 200, "Datasette: longest time computing one facet may take."),
-    Setting("MAX_CSV_MB", 100, "Datasette: largest streamed CSV export, in megabytes (0 = no limit)."),
+    Setting("MAX_CSV_MB", 100, "Datasette: largest streamed CSV export, in megabytes (0 = no limit); also the most "
+            "text and blob data one Parquet export of a table's filtered rows reads (more gets 400)."),
+    Setting("MAX_EXPORT_ROWS", 100_000, "Most rows one Parquet export of a table's filtered rows "
+            "(/sql/portal/<table>.parquet?<filters>) holds; a filter matching more gets 400 with a JSON error, never "
+            "a file missing rows."),
     Setting("VERIFY_RELEASES", True, "Check every file of a release against its manifest (and SQLite's quick_check) "
             "before serving it; a damaged release is refused and the newest good one served."),
     Setting("RECHECK_RELEASE_SECONDS", 3600, "Check the release being served against its manifest again this often "

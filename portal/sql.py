@@ -21,7 +21,7 @@ from datasette.utils.asgi import Response
 from datasette.plugins import pm
 from jinja2 import FileSystemLoader
 
-from . import sql_place_links, sql_query_memory, sql_skin  # noqa: F401 (sql_place_links: a Datasette plugin, registered on import)
+from . import sql_parquet_export, sql_place_links, sql_query_memory, sql_skin  # noqa: F401 (Datasette plugins, registered on import)
 from .release_urls import scoped_path
 from .urls import DATABASE_NAME, SQL_PREFIX
 from .store import Release
@@ -128,6 +128,8 @@ def build_datasette(release: Release, settings: dict) -> Datasette:
     metadata = json.loads(release.file("datasette.json").read_text(encoding="utf-8"))
     metadata.setdefault("plugins", {})[PLUGIN_NAME] = {"max_result_bytes": settings["MAX_RESULT_MB"] * 1_000_000,
                                                        "heap_bytes": settings["SQL_MEMORY_MB"] * 1_000_000}
+    metadata["plugins"][sql_parquet_export.PLUGIN_NAME] = {"max_rows": settings["MAX_EXPORT_ROWS"],
+                                                           "max_bytes": settings["MAX_CSV_MB"] * 1_000_000}
     sql_query_memory.install(settings["SQL_QUERY_MEMORY_MB"] * 1_000_000, settings["SQL_MEMORY_MB"] * 1_000_000)
     counts = {r.name: {"count": r.rows} for d in release.catalog.datasets for r in d.resources}
     ds = Datasette(

@@ -59,12 +59,12 @@ def scope_language(scope: dict) -> str:
 
 def language_redirect(scope: dict) -> tuple[str | None, str] | None:
     """For a GET of an HTML page under /sql with ``lang=`` among its parameters: the language asked for
-    (None when not one of ours) and the same URL without the parameter. None otherwise: JSON and CSV
-    keep ``lang`` as Datasette reads it, a column filter."""
+    (None when not one of ours) and the same URL without the parameter. None otherwise: JSON, CSV and
+    Parquet keep ``lang`` as Datasette reads it, a column filter."""
     if scope.get("method", "GET") not in ("GET", "HEAD"):
         return None
     path = scope.get("path", "")
-    if path.rsplit("/", 1)[-1].rpartition(".")[2] in ("json", "csv", "db"):
+    if path.rsplit("/", 1)[-1].rpartition(".")[2] in ("json", "csv", "db", "parquet"):
         return None
     pairs = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
     asked = [value for name, value in pairs if name == "lang"]

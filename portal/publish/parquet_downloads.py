@@ -34,9 +34,13 @@ def table_rows(conn: sqlite3.Connection, resource: dict) -> tuple[list[str], lis
     return [f["name"] for f in resource["schema"]["fields"]], conn.execute(select_columns(resource)).fetchall()
 
 
+def arrow_type(field_type: str) -> pa.DataType:
+    """A frictionless field type's Arrow type (also the filtered exports' under /sql, portal/sql_parquet_export.py)."""
+    return ARROW_TYPES.get(field_type, pa.string())
+
+
 def arrow_schema(resource: dict) -> pa.Schema:
-    return pa.schema([(f["name"], ARROW_TYPES.get(f.get("type", "string"), pa.string()))
-                      for f in resource["schema"]["fields"]])
+    return pa.schema([(f["name"], arrow_type(f.get("type", "string"))) for f in resource["schema"]["fields"]])
 
 
 def column_array(values: list, arrow_type: pa.DataType) -> pa.Array:
