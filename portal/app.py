@@ -17,7 +17,7 @@ from .formatting import day_element, format_filesize, format_number, time_elemen
 from .replica import read_status
 from .store import ReleaseStore
 from .release_urls import RELEASE_SCOPE_KEY, scoped_path
-from .urls import DATABASE_NAME, SQL_PREFIX, canonical_environ, parse_base_url
+from .urls import DATABASE_NAME, SQL_PREFIX, canonical_environ, parse_base_url, parse_download_base_url
 
 LANGUAGES = ("id", "en")
 
@@ -27,6 +27,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(resolve_settings(config))
     base_url = parse_base_url(app.config["BASE_URL"])
     app.config["BASE_URL"] = base_url.origin
+    app.config["DOWNLOAD_BASE_URL"] = parse_download_base_url(app.config["DOWNLOAD_BASE_URL"])
     wsgi_app = app.wsgi_app
     # Every URL Flask builds (url_for(_external=True), redirects) names the configured base URL.
     app.wsgi_app = lambda environ, start_response: wsgi_app(canonical_environ(environ, base_url), start_response)

@@ -32,7 +32,7 @@ from .publish.validate import validate
 from .scaffold import ScaffoldError, new_package, placeholders
 from .releases import release_ids
 from .store import ReleaseStore
-from .urls import parse_base_url
+from .urls import parse_base_url, parse_download_base_url
 
 @click.group(cls=LocalizedGroup, help=N_("Portal Data Terbuka Smart City Kota Malang."))
 @click.version_option(package_name="malang-open-data-portal", help=N_("Tampilkan versi lalu keluar."))
@@ -210,6 +210,7 @@ def serve(build_dir: Path, datasets_dir: Path, metadata_dir: Path, host: str, po
         os.environ["PORTAL_BASE_URL"] = f"http://{shown_host}:{port}"
     try:
         parse_base_url(os.environ["PORTAL_BASE_URL"])
+        parse_download_base_url(os.environ.get("PORTAL_DOWNLOAD_BASE_URL", ""))
     except ValueError as error:
         raise click.UsageError(str(error)) from None
     refuse_port_in_use(host, port)

@@ -56,6 +56,9 @@ SETTINGS = [
     Setting("SYNC_FROM", "", "A replica's source, s3://BUCKET/PREFIX (set by `portal serve --from`): every worker polls "
             "the bucket's pointer and switches BUILD_DIR, the replica's cache, to a new release once it is fetched and "
             "checked; empty = serve BUILD_DIR as it is."),
+    Setting("DOWNLOAD_BASE_URL", "", "Public URL of the bucket prefix `portal push` uploads to (or of a CDN in front "
+            "of it), e.g. https://cdn.example.go.id/portal: downloads are redirected to its objects/ab/abcd… (301 for a "
+            "version's files, 302 for the latest) instead of being sent by the portal; empty = sent by the portal."),
     Setting("SYNC_SECONDS", 5.0, "How often a replica reads the bucket's pointer (one conditional GET)."),
     Setting("BABEL_DEFAULT_LOCALE", "id", "Language of the interface when none is asked for."),
     Setting("MAP_TILE_URL", "", "Base map tiles, e.g. https://tile.example.org/{z}/{x}/{y}.png; empty = points on a plain background (offline)."),

@@ -15,17 +15,21 @@ from __future__ import annotations
 
 import hashlib
 import json
+import mimetypes
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from .catalog import Catalog
+from .formats import split_file_name
 from .profile import N_
 from .publish.history import kept_objects
 from .publish.release import CHECKSUMS, MANIFEST, check_release
 from .releases import current_release_id, object_path, releases_dir
 
 POINTER = "current.json"
+# Types as the portal's own downloads are sent (portal/views/downloads.py); the rest as mimetypes knows them.
+OTHER_TYPES = {".zip": "application/zip", ".db": "application/vnd.sqlite3"}
 LOCATION = re.compile(r"^s3://(?P<bucket>[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9])(?:/(?P<prefix>[^\s]*?))?/?$")
 
 
@@ -144,7 +148,7 @@ def push(build_dir: Path, location: Location, s3) -> PushResult:
             if present.get(sha) == size:
                 result.present += 1
                 continue
-            put_file(s3, location, object_path(sha), path)
+            put_file(s3, location, object_path(sha), path, download_name=path.name if path.name != sha else "")  # kept objects: named when first pushed
             result.uploaded, result.uploaded_bytes = result.uploaded + 1, result.uploaded_bytes + size
         for name in (MANIFEST, CHECKSUMS):
             put_file(s3, location, f"releases/{release_id}/{name}", release_dir / name)
@@ -178,8 +182,10 @@ def listed_objects(s3, location: Location) -> dict[str, int]:
     return found
 
 
-def put_file(s3, location: Location, relative: str, path: Path) -> None:
-    """One PUT with the file's MD5, so the server refuses bytes damaged on the way (400 BadDigest)."""
+def put_file(s3, location: Location, relative: str, path: Path, download_name: str = "") -> None:
+    """One PUT with the file's MD5, so the server refuses bytes damaged on the way (400 BadDigest). With
+    ``download_name`` the object carries its type and file name, for downloads redirected to the bucket
+    (PORTAL_DOWNLOAD_BASE_URL): a browser saves pengaduan.csv, not a sha256."""
     digest = hashlib.md5(usedforsecurity=False)
     with open(path, "rb") as source:
         for block in iter(lambda: source.read(1 << 20), b""):
@@ -187,8 +193,16 @@ def put_file(s3, location: Location, relative: str, path: Path) -> None:
     import base64
 
     with open(path, "rb") as body:
-        s3.put_object(Bucket=location.bucket, Key=location.key(relative), Body=body,
+        s3.put_object(Bucket=location.bucket, Key=location.key(relative), Body=body, **download_headers(download_name),
                       ContentLength=path.stat().st_size, ContentMD5=base64.b64encode(digest.digest()).decode())
+
+
+def download_headers(name: str) -> dict:
+    if not name:
+        return {}
+    kind = split_file_name(name)[1].mimetype if split_file_name(name) else \
+        OTHER_TYPES.get(Path(name).suffix) or mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return {"ContentType": kind, "ContentDisposition": f'attachment; filename="{name}"'}
 
 
 def move_pointer(s3, location: Location, release_id: str) -> bool:

