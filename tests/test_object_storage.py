@@ -123,7 +123,7 @@ def test_replicas_serve_the_bucket_and_pick_up_a_new_release_without_failing_a_r
         stop.set()
         [v.join() for v in visitors]
         assert set(answers) == {200}, answers  # no failed request while both switched
-        assert picked_up < 15
+        assert picked_up < 30  # 5-8 s on a quiet machine; bounded, not timed (bench/ measures speed)
         print(f"both replicas served {second} {picked_up:.1f} s after the push; {sum(answers.values())} requests, all 200")
 
 

@@ -1,0 +1,119 @@
+"""Datasette mounted in the portal (/sql/, portal.asgi) against bare Datasette (bench/bare_datasette.py), both
+under granian with the same worker count, on the same release database: row JSON, table JSON, table HTML and
+a canned query's JSON. Interleaved rounds (bare, portal, portal, bare, …), the same keep-alive load each time;
+prints each round's ratio portal/bare in requests/s and their median per endpoint.
+
+    python bench/bench_mount.py [--rounds 6] [--seconds 4] [--connections 8] [--workers 1]
+
+The load comes from a small raw-socket HTTP/1.1 client (below): httpx spent more CPU per request than the
+servers did, which on 2 cores hid the difference being measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT)]
+from tests.servers import free_port, wait_until_up  # noqa: E402
+
+from portal.publish import publish  # noqa: E402
+
+ENDPOINTS = {  # what Datasette answers, as bare Datasette spells it; the portal's is /sql + this
+    "row JSON": "/portal/sampel_pengaduan_layanan/1.json",
+    "table JSON": "/portal/sampel_pengaduan_layanan.json",
+    "table HTML": "/portal/sampel_pengaduan_layanan",
+    "query JSON": "/portal/pengaduan_per_kecamatan.json",
+}
+
+
+async def connection(port: int, path: str, deadline: float, counts: list[int]) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode()
+    try:
+        while time.monotonic() < deadline:
+            writer.write(request)
+            head = await reader.readuntil(b"\r\n\r\n")
+            status = int(head.split(b" ", 2)[1])
+            headers = {line.split(b":", 1)[0].strip().lower(): line.split(b":", 1)[1].strip()
+                       for line in head.split(b"\r\n")[1:] if b":" in line}
+            if b"content-length" in headers:
+                await reader.readexactly(int(headers[b"content-length"]))
+            else:  # chunked
+                while (size := int((await reader.readuntil(b"\r\n")).strip(), 16)):
+                    await reader.readexactly(size + 2)
+                await reader.readuntil(b"\r\n")
+            counts[0 if status == 200 else 1] += 1
+    finally:
+        writer.close()
+
+
+def rate(port: int, path: str, connections: int, seconds: float) -> float:
+    counts = [0, 0]  # answered 200, other
+
+    async def run():
+        deadline = time.monotonic() + seconds
+        await asyncio.gather(*(connection(port, path, deadline, counts) for _ in range(connections)))
+
+    asyncio.run(run())
+    if counts[1]:
+        raise SystemExit(f"{counts[1]} answers other than 200 from :{port}{path}")
+    return counts[0] / seconds
+
+
+def granian(module: str, port: int, workers: int, env: dict) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "granian", "--interface", "asgi", "--host", "127.0.0.1", "--port",
+                             str(port), "--workers", str(workers), module], cwd=ROOT, env={**os.environ, **env},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=6)
+    parser.add_argument("--seconds", type=float, default=4)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=1)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        build = Path(tmp) / "build"
+        publish(ROOT / "datasets", ROOT / "metadata", build)
+        portal_port, bare_port = free_port(), free_port()
+        servers = [granian("portal.asgi:app", portal_port, args.workers,
+                           {"PORTAL_BUILD_DIR": str(build), "PORTAL_BASE_URL": f"http://127.0.0.1:{portal_port}"}),
+                   granian("bench.bare_datasette:app", bare_port, args.workers, {"BARE_RELEASE": str(build / "current")})]
+        try:
+            wait_until_up(f"http://127.0.0.1:{portal_port}/sql/portal", seconds=60)
+            wait_until_up(f"http://127.0.0.1:{bare_port}/portal", seconds=60)
+            for path in ENDPOINTS.values():  # warm both (templates, statements) before measuring
+                rate(bare_port, path, 2, 0.5), rate(portal_port, "/sql" + path, 2, 0.5)
+            ratios: dict[str, list[float]] = {name: [] for name in ENDPOINTS}
+            for number in range(args.rounds):
+                for name, path in ENDPOINTS.items():
+                    contenders = [("bare", bare_port, path), ("portal", portal_port, "/sql" + path)]
+                    if number % 2:
+                        contenders.reverse()  # ABBA: neither always goes first
+                    got = {label: rate(port, url, args.connections, args.seconds) for label, port, url in contenders}
+                    ratios[name].append(got["portal"] / got["bare"])
+                    print(f"round {number + 1} {name:<11} bare {got['bare']:7.0f} req/s  portal {got['portal']:7.0f} req/s"
+                          f"  ratio {ratios[name][-1]:.3f}", flush=True)
+            print(f"\n{args.workers} worker(s) each, {args.connections} connections, {args.rounds} rounds of "
+                  f"{args.seconds:g} s per endpoint and contender")
+            for name, values in ratios.items():
+                print(f"{name:<11} median ratio portal/bare {statistics.median(values):.3f}  "
+                      f"(rounds: {', '.join(f'{v:.2f}' for v in values)})")
+        finally:
+            for server in servers:
+                server.terminate()
+                server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
