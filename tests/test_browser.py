@@ -20,19 +20,8 @@ from playwright.sync_api import expect, sync_playwright
 
 from portal.publish import publish
 
-from .browser_support import (
-    AXE,
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    ROOT,
-    VIEWPORTS,
-    WAIT_MS,
-    axe_violations,
-    describe_violations,
-    screenshot,
-    start_server,
-    stop_server,
-)
+from .browser_support import (AXE, CHROMIUM, CHROMIUM_ARGS, ROOT, VIEWPORTS, WAIT_MS, axe_violations,
+                              describe_violations, screenshot, start_server, stop_server)
 from .html import RELEASE
 
 EN_CATALOG = ROOT / "portal" / "translations" / "en" / "LC_MESSAGES" / "messages.mo"
