@@ -7,7 +7,8 @@ writer's constant-memory mode, so memory stays flat whatever the table's size. W
 - text stays text, never a formula (every string is an inline string; formula-looking text also
   gets a leading "'", as in the CSV for Excel), dates are the ISO text the CSV has;
 - numbers are numbers, with every float's shortest round-trip digits (openpyxl wrote 16 digits);
-  whole numbers are written as "5.0": Excel, LibreOffice and pandas show 5, openpyxl reads 5.0;
+  whole numbers are written as "5.0": a spreadsheet keeps every number as a double and shows 5,
+  pandas reads 5, openpyxl reads 5.0;
 - an infinite number (SQLite can hold one) is an empty cell: Excel has no such value.
 """
 
