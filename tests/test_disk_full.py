@@ -20,6 +20,7 @@ import zipfile
 from contextlib import closing
 
 import pytest
+import rustpy_xlsxwriter
 from click.testing import CliRunner
 
 from portal.cli import cli
@@ -176,9 +177,14 @@ def test_no_space_writing_a_download_zip(live, monkeypatch):
     assert_publishes_again(datasets, build, before, monkeypatch)
 
 
+def rust_no_space(*args, **kwargs):
+    """How rustpy-xlsxwriter reports a full disk (seen on a full tmpfs): an OSError without an errno."""
+    raise OSError("Failed to save workbook: No space left on device (os error 28)")
+
+
 def test_no_space_writing_an_xlsx(live, monkeypatch):
     datasets, build, before = live
-    monkeypatch.setattr(downloads.Workbook, "save", no_space)
+    monkeypatch.setattr(rustpy_xlsxwriter, "write_worksheets", rust_no_space)
     result = publish(datasets, build)
     assert_stopped_cleanly(result, build, before, "disk penuh: ",
                            "/downloads/wilayah-mini/kecamatan_mini.xlsx tidak dapat ditulis")
@@ -190,10 +196,11 @@ def test_no_space_in_an_xlsx_worker_process(live, monkeypatch, tmp_path, capfd):
     datasets, build, before = live
     stub = tmp_path / "stub"
     stub.mkdir()  # the workers are new Python processes: sitecustomize fills their disk
-    (stub / "sitecustomize.py").write_text("import errno, os, openpyxl\n\n"
+    (stub / "sitecustomize.py").write_text("import rustpy_xlsxwriter\n\n"
                                            "def save(*args):\n"
-                                           "    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))\n\n"
-                                           "openpyxl.Workbook.save = save\n")
+                                           "    raise OSError('Failed to save workbook: No space left on device'\n"
+                                           "                  ' (os error 28)')\n\n"
+                                           "rustpy_xlsxwriter.write_worksheets = save\n")
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(stub), str(ROOT), os.environ.get("PYTHONPATH", "")]))
     monkeypatch.setattr(downloads, "XLSX_PARALLEL_MIN_ROWS", 0)
     monkeypatch.setattr(downloads.os, "cpu_count", lambda: 2)

@@ -12,12 +12,9 @@ import sqlite3
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import closing, suppress
+from contextlib import closing
 from dataclasses import asdict, dataclass
 from pathlib import Path
-
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from .cast import looks_like_formula, neutralise_formula
 from .charts import find_geo
@@ -30,19 +27,19 @@ from .release import write_zip
 from ..messages import issue
 from ..profile import N_
 from .report import Issue
+from .xlsx import write_xlsx
 from .wide import JSON_PAIRS
 
 BOM = b"\xef\xbb\xbf"
-XLSX_MAX_ROWS = 1_048_575  # Excel's limit, less the header row
-# openpyxl writes about 18,000 rows/s: two thirds of publishing a 200,000-row table (bench/RESULTS.md).
-# Larger tables get CSV for Excel, JSON and the original CSV, but no XLSX.
+# Larger tables get CSV for Excel, JSON and the original CSV, but no XLSX: openpyxl's 18,000 rows/s were
+# two thirds of publishing a 200,000-row table. The Rust writer (xlsx.py) is about 6 times faster.
 XLSX_BUILD_MAX_ROWS = 100_000
 # From this many rows in all, the XLSX files are written by one process per core (see write_xlsx_files).
 XLSX_PARALLEL_MIN_ROWS = 20_000
 # Bumped whenever download files change shape, so an older release's files are rebuilt, not reused.
 # 2: datapackage.json at the zip's root; GeoJSON for tables with coordinates. 3: GeoJSON and GeoParquet
-# of tables with declared boundaries. 4: Parquet of every table.
-LAYOUT = "4"
+# of tables with declared boundaries. 4: Parquet of every table. 5: XLSX by rustpy-xlsxwriter (xlsx.py).
+LAYOUT = "5"
 LAYOUT_FILE = "LAYOUT"
 
 
@@ -108,7 +105,7 @@ def guarded(path: Path, write, file: str) -> list[Issue]:
 
 
 def write_xlsx_files(jobs: list[XlsxJob]) -> None:
-    """openpyxl is pure Python, so many rows are worth a process per core. They are plain child
+    """Each row's cells are made by Python (xlsx.records), so many rows are worth a process per core. They are plain child
     processes (``python -m portal.publish.xlsx_worker``), not multiprocessing: forking a process that holds
     threads (the database's indexing thread) is unsafe, and spawning re-runs the caller's main module."""
     cores = os.cpu_count() or 1
@@ -262,46 +259,6 @@ def write_geojson(conn: sqlite3.Connection, table: str, columns: list[str], geo,
             out.write(separator + ",\n".join(features))
             separator = ",\n"
         out.write("\n]}\n")
-
-
-def write_xlsx(conn: sqlite3.Connection, descriptor: dict, resource: dict, path: Path) -> None:
-    """Three sheets: the data (typed cells), the data dictionary, the dataset's metadata."""
-    book = Workbook(write_only=True)
-    fields = resource["schema"]["fields"]
-    data = book.create_sheet("data")
-    data.append([f["name"] for f in fields])
-    cursor = conn.execute(f'select {", ".join(quoted(f["name"]) for f in fields)} from {quoted(resource["name"])} '
-                          f'order by rowid limit {XLSX_MAX_ROWS}')
-    for row in cursor:
-        data.append([xlsx_cell(value) for value in row])
-    dictionary = book.create_sheet("kamus_data")
-    dictionary.append(["kolom", "tipe", "judul", "definisi", "satuan", "konsep", "klasifikasi", "kode_referensi"])
-    for f in fields:
-        dictionary.append([xlsx_cell(value) for value in (
-            f["name"], f.get("type", "string"), f.get("title", ""), f.get("description", ""), f.get("unit", ""),
-            f.get("concept", ""), f.get("classification", ""), f.get("referenceCodeList", ""))])
-    about = book.create_sheet("metadata")
-    about.append(["properti", "nilai"])
-    for key, value in descriptor.items():
-        if key not in ("resources", "queries"):
-            value = value if isinstance(value, (str, int, float, bool)) else json.dumps(value, ensure_ascii=False)
-            about.append([xlsx_cell(key), xlsx_cell(value)])
-    about.append(["tabel", resource["name"]])
-    about.append(["judul tabel", xlsx_cell(resource.get("title", ""))])
-    try:
-        book.save(path)
-    finally:  # after a failed save (a full disk), sheets left open print errors when collected: close them
-        for sheet in book.worksheets:
-            if not sheet.closed:
-                with suppress(Exception):
-                    sheet.close()
-
-
-def xlsx_cell(value):
-    """A cell a spreadsheet shows as text, not a formula; control characters XML cannot hold (a \\x1f in a
-    CSV cell) become U+FFFD, which the CSV and JSON downloads keep exact."""
-    value = neutralise_formula(value)
-    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value) if isinstance(value, str) else value
 
 
 def readme(descriptor: dict) -> str:
