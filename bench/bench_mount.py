@@ -4,6 +4,11 @@ a canned query's JSON. Interleaved rounds (bare, portal, portal, bare, …), the
 prints each round's ratio portal/bare in requests/s and their median per endpoint.
 
     python bench/bench_mount.py [--rounds 6] [--seconds 4] [--connections 8] [--workers 1]
+                                [--pair bare,portal] [--env NAME=VALUE …]
+
+--pair names the two contenders among bare (Datasette alone), plugged (the portal's Datasette instance with its
+plugins and limits, no portal around it: bench/portal_datasette.py) and portal; --env sets a variable for the
+second (a PORTAL_* setting, to see what it costs).
 
 The load comes from a small raw-socket HTTP/1.1 client (below): httpx spent more CPU per request than the
 servers did, which on 2 cores hid the difference being measured.
@@ -28,7 +33,7 @@ from tests.servers import free_port, wait_until_up  # noqa: E402
 from portal.publish import publish  # noqa: E402
 
 ENDPOINTS = {  # what Datasette answers, as bare Datasette spells it; the portal's is /sql + this
-    "row JSON": "/portal/sampel_pengaduan_layanan/1.json",
+    "row JSON": "/portal/sampel_pengaduan_layanan/ADU-00001.json",
     "table JSON": "/portal/sampel_pengaduan_layanan.json",
     "table HTML": "/portal/sampel_pengaduan_layanan",
     "query JSON": "/portal/pengaduan_per_kecamatan.json",
@@ -69,6 +74,14 @@ def rate(port: int, path: str, connections: int, seconds: float) -> float:
     return counts[0] / seconds
 
 
+CONTENDERS = {  # name -> (ASGI app, path prefix of Datasette's URLs, environment given the build folder)
+    "bare": ("bench.bare_datasette:app", "", lambda build, port: {"BARE_RELEASE": str(build / "current")}),
+    "plugged": ("bench.portal_datasette:app", "", lambda build, port: {"BARE_BUILD": str(build)}),
+    "portal": ("portal.asgi:app", "/sql",
+               lambda build, port: {"PORTAL_BUILD_DIR": str(build), "PORTAL_BASE_URL": f"http://127.0.0.1:{port}"}),
+}
+
+
 def granian(module: str, port: int, workers: int, env: dict) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "granian", "--interface", "asgi", "--host", "127.0.0.1", "--port",
                              str(port), "--workers", str(workers), module], cwd=ROOT, env={**os.environ, **env},
@@ -81,33 +94,38 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=4)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--pair", default="bare,portal", help="two of: " + ", ".join(CONTENDERS))
+    parser.add_argument("--env", action="append", default=[], help="NAME=VALUE for the second contender")
     args = parser.parse_args()
+    first, second = args.pair.split(",")
+    extra = dict(item.split("=", 1) for item in args.env)
     with tempfile.TemporaryDirectory() as tmp:
         build = Path(tmp) / "build"
         publish(ROOT / "datasets", ROOT / "metadata", build)
-        portal_port, bare_port = free_port(), free_port()
-        servers = [granian("portal.asgi:app", portal_port, args.workers,
-                           {"PORTAL_BUILD_DIR": str(build), "PORTAL_BASE_URL": f"http://127.0.0.1:{portal_port}"}),
-                   granian("bench.bare_datasette:app", bare_port, args.workers, {"BARE_RELEASE": str(build / "current")})]
+        ports = {first: free_port(), second: free_port()}
+        servers = []
         try:
-            wait_until_up(f"http://127.0.0.1:{portal_port}/sql/portal", seconds=60)
-            wait_until_up(f"http://127.0.0.1:{bare_port}/portal", seconds=60)
+            for name in (first, second):
+                module, prefix, environment = CONTENDERS[name]
+                env = {**environment(build, ports[name]), **(extra if name == second else {})}
+                servers.append(granian(module, ports[name], args.workers, env))
+                wait_until_up(f"http://127.0.0.1:{ports[name]}{prefix}/portal", seconds=60)
             for path in ENDPOINTS.values():  # warm both (templates, statements) before measuring
-                rate(bare_port, path, 2, 0.5), rate(portal_port, "/sql" + path, 2, 0.5)
-            ratios: dict[str, list[float]] = {name: [] for name in ENDPOINTS}
+                for name in (first, second):
+                    rate(ports[name], CONTENDERS[name][1] + path, 2, 0.5)
+            ratios: dict[str, list[float]] = {endpoint: [] for endpoint in ENDPOINTS}
             for number in range(args.rounds):
-                for name, path in ENDPOINTS.items():
-                    contenders = [("bare", bare_port, path), ("portal", portal_port, "/sql" + path)]
-                    if number % 2:
-                        contenders.reverse()  # ABBA: neither always goes first
-                    got = {label: rate(port, url, args.connections, args.seconds) for label, port, url in contenders}
-                    ratios[name].append(got["portal"] / got["bare"])
-                    print(f"round {number + 1} {name:<11} bare {got['bare']:7.0f} req/s  portal {got['portal']:7.0f} req/s"
-                          f"  ratio {ratios[name][-1]:.3f}", flush=True)
+                for endpoint, path in ENDPOINTS.items():
+                    order = [first, second] if number % 2 == 0 else [second, first]  # ABBA: neither always first
+                    got = {name: rate(ports[name], CONTENDERS[name][1] + path, args.connections, args.seconds)
+                           for name in order}
+                    ratios[endpoint].append(got[second] / got[first])
+                    print(f"round {number + 1} {endpoint:<11} {first} {got[first]:7.0f} req/s  {second} "
+                          f"{got[second]:7.0f} req/s  ratio {ratios[endpoint][-1]:.3f}", flush=True)
             print(f"\n{args.workers} worker(s) each, {args.connections} connections, {args.rounds} rounds of "
-                  f"{args.seconds:g} s per endpoint and contender")
-            for name, values in ratios.items():
-                print(f"{name:<11} median ratio portal/bare {statistics.median(values):.3f}  "
+                  f"{args.seconds:g} s per endpoint and contender{'; ' + ' '.join(args.env) if args.env else ''}")
+            for endpoint, values in ratios.items():
+                print(f"{endpoint:<11} median ratio {second}/{first} {statistics.median(values):.3f}  "
                       f"(rounds: {', '.join(f'{v:.2f}' for v in values)})")
         finally:
             for server in servers:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import sys
 from contextvars import ContextVar
-from http.cookies import CookieError, SimpleCookie
 
 from datasette import hookimpl
 from datasette.plugins import pm
@@ -17,7 +16,7 @@ from datasette.utils import tilde_encode
 from markupsafe import Markup, escape
 
 from .place_index import release_places
-from .sql_skin import DEFAULT_LANGUAGE, LANGUAGE_COOKIE, LANGUAGES
+from .sql_skin import DEFAULT_LANGUAGE, scope_language
 from .urls import DATABASE_NAME
 
 PLUGIN_NAME = "portal-place-links"
@@ -27,16 +26,9 @@ LANGUAGE: ContextVar[str] = ContextVar("portal_sql_language", default=DEFAULT_LA
 def place_link(code: str) -> Markup:
     language = LANGUAGE.get()
     query = "" if language == DEFAULT_LANGUAGE else f"?lang={language}"
-    return Markup('<a class="place-code" href="/wilayah/{}{}">{}</a>').format(code, query, code)
-
-
-def cookie_language(scope: dict) -> str:
-    header = b"; ".join(value for name, value in scope.get("headers", []) if name.lower() == b"cookie")
-    try:
-        morsel = SimpleCookie(header.decode("latin-1")).get(LANGUAGE_COOKIE)
-    except CookieError:
-        return DEFAULT_LANGUAGE
-    return morsel.value if morsel is not None and morsel.value in LANGUAGES else DEFAULT_LANGUAGE
+    # Escaped by hand: Markup.format, through string.Formatter, took most of a table page's cell rendering.
+    code = escape(code)
+    return Markup(f'<a class="place-code" href="/wilayah/{code}{query}">{code}</a>')
 
 
 @hookimpl
@@ -45,7 +37,7 @@ def asgi_wrapper(datasette):
         async def with_language(scope, receive, send):
             if scope.get("type") != "http":
                 return await app(scope, receive, send)
-            token = LANGUAGE.set(cookie_language(scope))
+            token = LANGUAGE.set(scope_language(scope))
             try:
                 await app(scope, receive, send)
             finally:
@@ -71,16 +63,22 @@ def render_cell(row, value, column, table, database, datasette):
         return place_link(code)
     referenced = referenced_table(release, table, column)
     if referenced is None:
-        return Markup("{} <em>{}</em>").format(place_link(code), label)
+        return Markup(f"{place_link(code)} <em>{escape(label)}</em>")
     row_url = datasette.urls.row(DATABASE_NAME, referenced, tilde_encode(code))  # release-scoped, like Datasette's own
-    return Markup('<a href="{}">{}</a>&nbsp;<em>{}</em>').format(row_url, escape(label), place_link(code))
+    return Markup(f'<a href="{escape(row_url)}">{escape(label)}</a>&nbsp;<em>{place_link(code)}</em>')
 
 
 def referenced_table(release, table: str, column: str) -> str | None:
-    """The table the column's foreign key points at (None for a reference table's own key)."""
-    owner = release.catalog.table_owner(table)
-    resource = owner.resource(table) if owner else None
-    return next((key.table for key in (resource.foreign_keys if resource else []) if key.fields == [column]), None)
+    """The table the column's foreign key points at (None for a reference table's own key); found once per
+    release, as it is asked for every cell of the column (the search through the catalog was half a table
+    page's time in Datasette: bench/bench_mount.py)."""
+    found = release.cache.setdefault("referenced tables", {})
+    if (table, column) not in found:
+        owner = release.catalog.table_owner(table)
+        resource = owner.resource(table) if owner else None
+        found[table, column] = next((key.table for key in (resource.foreign_keys if resource else [])
+                                     if key.fields == [column]), None)
+    return found[table, column]
 
 
 if not pm.has_plugin(PLUGIN_NAME):

@@ -53,7 +53,9 @@ def request_language(request) -> str:
 
 
 def scope_language(scope: dict) -> str:
-    """request_language from an ASGI scope (Datasette's own cookie parsing)."""
+    """request_language from an ASGI scope (Datasette's own cookie parsing, when there is a cookie of ours)."""
+    if not any(name == b"cookie" and LANGUAGE_COOKIE.encode() in value for name, value in scope.get("headers", ())):
+        return DEFAULT_LANGUAGE
     return request_language(Request(scope, None))
 
 

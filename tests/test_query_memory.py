@@ -26,6 +26,21 @@ GROWING = ("with recursive s(x, n) as (select 'ab', 0 union all select x || x, n
            "limit 1000) select length(json_group_array(x)) from big, c")
 
 
+def test_a_statement_without_a_growing_aggregate_is_checked_seldom(monkeypatch):
+    """The time limit needs a check every TIME_CHECK_EVERY instructions; every CHECK_EVERY is for statements
+    with json_group_array/json_group_object only (a Python call each: the cost bench/bench_mount.py measured)."""
+    checks = []
+    monkeypatch.setattr(sql_query_memory.time, "perf_counter", lambda: checks.append(1) or 0.0)
+    conn = sqlite3.connect(":memory:")
+    sql_query_memory.watch_statements(conn)
+    counting = "with recursive c(i) as (select 1 union all select i + 1 from c limit 200000) select count(*) from c"
+    for sql, fewest, most in [(counting, 10, 400), (counting.replace("count(*)", "length(json_group_array(i))"), 4000, 10**6)]:
+        checks.clear()
+        with sql_query_memory.limited_by(10**9)(conn, 10**9):  # far from either limit: only the checks count
+            conn.execute(sql).fetchone()
+        assert fewest <= len(checks) <= most, (sql[-40:], len(checks))
+
+
 def test_only_statements_with_growing_aggregates_are_held_to_the_limit():
     """SQLite's memory counter is the process's: other queries' memory moves it too. A query without
     json_group_array/json_group_object is never stopped for memory, even past the limit (a big sort)."""
