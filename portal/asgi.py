@@ -21,9 +21,8 @@ from .memory import give_back_memory, use_own_mappings_above
 from .request_body import TOO_LARGE, TOO_SLOW, declared_length, has_body, read_body, replaying
 from .sql import DatasettePool
 from .release_urls import (ALIAS, IMMUTABLE, NOT_CACHED, RELEASE_PREFIX, RELEASE_SCOPE_KEY, is_future,
-                           is_versioned_download, matches,
-                           not_modified, reaches_scoped_part, release_etag, scoped_path, split_scoped, unscoped,
-                           with_cache_headers)
+                           is_versioned_download, matches, not_modified, reaches_scoped_part, release_etag,
+                           scoped_path, split_scoped, unscoped, with_cache_headers)
 from .sql_skin import language_cookie, language_redirect, scope_language
 from .urls import SQL_PREFIX, TrustedProxies, canonical_scope, parse_base_url
 
@@ -197,8 +196,9 @@ def with_prefixed_redirects(send, prefix: str, scoped: str):
     """Datasette sees paths without /sql, so its redirects (a trailing slash removed, …) lack the
     prefix: /portal/ redirects to /portal. Put the request's prefix back (/sql or /r/<release>/sql),
     which also turns any Location that starts with // (another host) into a path on this one. A redirect
-    to Datasette's own (release-scoped, ``scoped``) form of a path stays an alias when /sql was asked for. Its Transfer-Encoding goes too: framing
-    is the server's, and beside a Content-Length (the database download) it made clients hang."""
+    to Datasette's own (release-scoped, ``scoped``) form of a path stays an alias when /sql was asked for.
+    Its Transfer-Encoding goes too: framing is the server's, and beside a Content-Length (the database
+    download) it made clients hang."""
 
     async def send_fixed(message):
         if message["type"] == "http.response.start":

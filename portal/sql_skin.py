@@ -1,8 +1,8 @@
 """Datasette's pages as the portal's own: the language of each request, its translations, and
 which dataset a table or canned query belongs to (templates/datasette/ uses them).
 
-The language travels in a cookie (Path=/, for /sql and /r/<release>/sql alike): ``?lang=`` there would be read by Datasette as a
-column filter, so portal.asgi turns it into this cookie and redirects without it.
+The language travels in a cookie (Path=/, for /sql and /r/<release>/sql alike): ``?lang=`` there would be
+read by Datasette as a column filter, so portal.asgi turns it into this cookie and redirects without it.
 """
 
 from __future__ import annotations
