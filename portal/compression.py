@@ -12,7 +12,9 @@ answers 304 and no cache mistakes it for the stored bytes; every compressible re
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import zlib
+from collections import OrderedDict
 
 COMPRESSIBLE = (b"text/", b"application/json", b"application/ld+json", b"application/geo+json",
                 b"application/xml", b"application/atom+xml", b"application/rdf+xml", b"application/javascript",
@@ -39,10 +41,10 @@ def accepts_gzip(scope: dict) -> bool:
 
 def with_compression(send, scope: dict):
     wanted = accepts_gzip(scope)
-    compressor, start = None, None
+    compressor, start, whole = None, None, None
 
     async def send_compressed(message):
-        nonlocal compressor, start
+        nonlocal compressor, start, whole
         if message["type"] == "http.response.start":
             headers = list(message.get("headers", []))
             found = {name.lower(): value for name, value in headers}
@@ -55,6 +57,7 @@ def with_compression(send, scope: dict):
                     and (length is None or MIN_BYTES <= length <= MAX_BYTES):
                 level = 6 if length is not None and length < FAST_FROM_BYTES else 1
                 compressor = zlib.compressobj(level, zlib.DEFLATED, 31)  # 31: gzip framing
+                whole = [] if length is not None and CACHED_FROM_BYTES <= length < FAST_FROM_BYTES else None
                 headers = [(name, weak(value) if name.lower() == b"etag" else value) for name, value in headers
                            if name.lower() != b"content-length"] + [(b"content-encoding", b"gzip")]
                 start = dict(message, headers=headers)  # sent with the first body: its length may be known then
@@ -64,7 +67,12 @@ def with_compression(send, scope: dict):
             return await send(message)
         more = message.get("more_body", False)
         body = message.get("body", b"")
-        if len(body) >= THREAD_FROM_BYTES:
+        if whole is not None:  # gathered (a2wsgi sends a page in pieces), then compressed once per content
+            whole.append(body)
+            if more:
+                return None
+            body, whole = await compressed_once(compressor, b"".join(whole)), None
+        elif len(body) >= THREAD_FROM_BYTES:
             body = await asyncio.to_thread(compress, compressor, body, more)
         else:
             body = compress(compressor, body, more)
@@ -77,6 +85,48 @@ def with_compression(send, scope: dict):
             await send({"type": "http.response.body", "body": body, "more_body": more})
 
     return send_compressed
+
+
+class CompressedBodies:
+    """Whole responses sent again with the same bytes (a dataset page rendered once per release and day, the
+    APIs' JSON, stylesheets) are gzipped once per worker: a 168 kB dataset page took 12 ms to compress, and
+    the hash that finds it again a fraction of one. The least recently used go first past ``max_bytes``."""
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes, self.bytes = max_bytes, 0
+        self.entries: OrderedDict[bytes, bytes] = OrderedDict()  # only touched on the event loop
+
+    @staticmethod
+    def key(body: bytes) -> bytes:
+        return hashlib.blake2b(body, digest_size=20).digest()  # the level follows from the length
+
+    def get(self, key: bytes) -> bytes | None:
+        packed = self.entries.get(key)
+        if packed is not None:
+            self.entries.move_to_end(key)
+        return packed
+
+    def put(self, key: bytes, packed: bytes) -> None:
+        if key in self.entries or len(packed) > self.max_bytes:
+            return
+        self.entries[key] = packed
+        self.bytes += len(packed)
+        while self.bytes > self.max_bytes:
+            self.bytes -= len(self.entries.popitem(last=False)[1])
+
+
+CACHED_FROM_BYTES = 16 * 1024  # smaller bodies compress in well under a millisecond
+BODIES = CompressedBodies(16 * 1024 * 1024)
+
+
+async def compressed_once(compressor, body: bytes) -> bytes:
+    key = BODIES.key(body)
+    packed = BODIES.get(key)
+    if packed is None:
+        packed = await asyncio.to_thread(compress, compressor, body, False) if len(body) >= THREAD_FROM_BYTES \
+            else compress(compressor, body, False)
+        BODIES.put(key, packed)
+    return packed
 
 
 def compress(compressor, body: bytes, more: bool) -> bytes:
