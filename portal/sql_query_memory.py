@@ -35,8 +35,9 @@ from datasette.database import QueryInterrupted
 
 # SQLite VM instructions between checks. Datasette checks its time limit every 1,000 (≈0.08 ms), but an
 # aggregate takes only a few instructions per row: json_group_array added 19 MB of 64 kB values between
-# two checks. Every 250 it adds at most ~8 MB (values are at most 100 kB, SQLITE_LIMIT_LENGTH).
-CHECK_EVERY = 250
+# two checks. Every 100 it adds at most ~3 MB (values are at most 100 kB, SQLITE_LIMIT_LENGTH); at 250
+# (~8 MB) three growing queries beside a visitor's still made it fail now and then under load.
+CHECK_EVERY = 100
 # A statement without such an aggregate needs only its time limit checked: after its first check, every
 # TIME_CHECK_EVERY instructions (≈1 ms at most). Checking every 250 throughout took a canned query from
 # 0.97 to 0.69 of bare Datasette's requests/s (bench/bench_mount.py: a Python call each time).
