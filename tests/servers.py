@@ -46,4 +46,8 @@ def portal_server(build: Path, workers: int = 2, env: dict | None = None):
         yield base
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # granian drains open connections first; a test's server must end
+            server.kill()
+            server.wait(timeout=30)
