@@ -256,3 +256,20 @@ def test_packages_referencing_each_other_in_a_cycle_fail_and_the_others_load(tmp
         ("portal-foreign-key", "packages reference each other in a cycle")]
     assert not validations["uji-b"].passed and validations["uji-c"].passed
     assert set(database.loads) == {"uji_c"}
+
+
+def test_formula_like_cells_are_counted_exactly_past_the_cheap_gate():
+    """The scan's gate lets through every cell that might start like a formula (also after spaces or a
+    no-break space); the exact count then decides. Digits, letters and other text count zero."""
+    from portal.publish.fastload import column_plan, extremes
+
+    cells = {"rumus": ["=1+1", "\u00a0=SUM(A1)", "  @x", "\t+y", "-5", "\rz", "aman", "35.73", None],
+             "aman": ["Klojen", "35.73.01", "é bukan", "Ω", "(catatan)", "", "9=9", "kata", None],
+             "nbsp": ["Klojen", "\u00a0=1", "Lowokwaru", "Blimbing", "Sukun", "Kedungkandang", "a", "b", None]}
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE t (rumus TEXT, aman TEXT, nbsp TEXT)")
+    conn.executemany("INSERT INTO t VALUES (?, ?, ?)", zip(*cells.values()))
+    columns = [column_plan({"name": name, "type": "string"}, i, [""]) for i, name in enumerate(cells)]
+    rows, blank, found = extremes(conn, "t", columns)
+    assert (rows, blank) == (9, 1)
+    assert [found[name].formula_like for name in cells] == [6, 0, 1]

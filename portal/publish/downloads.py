@@ -12,7 +12,7 @@ import sqlite3
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import closing
+from contextlib import closing, contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -21,6 +21,8 @@ from .charts import find_geo
 from .descriptor import cross_package_keys, csv_dialect
 from .geo_downloads import write_boundary_geojson, write_geoparquet
 from .parquet_downloads import write_parquet
+from . import parquet_worker
+from .parquet_worker import ROWS_WORTH_A_PROCESS
 from .geometry import declared_geometry, geometry_resources, has_geometry, read_boundaries
 from .disk_full import EXIT_CODE, DiskFull, disk_full_issue, writing
 from .release import write_zip
@@ -63,14 +65,19 @@ def build_downloads(staging: Path, package_name: str, package_folder: Path, desc
     if cross_package_keys(descriptor) or has_geometry(descriptor):
         extra["datapackage.json"] = standalone_descriptor(descriptor)
     # zlib lets go of the GIL: the zip compresses on the second core while the other formats are written
-    xlsx, issues = [], []
-    with ThreadPoolExecutor(max_workers=1) as background:
+    xlsx, issues, children = [], [], []
+    with ThreadPoolExecutor(max_workers=1) as background, killing(children):
         zip_path = staging / "downloads" / f"{package_name}.zip"
         zipped = background.submit(write_zip, package_folder, zip_path, extra=extra)
         for resource in descriptor["resources"]:
             name = resource["name"]
             columns = [f["name"] for f in resource["schema"]["fields"]]
             geo = find_geo(resource)
+            rows = conn.execute(f"select count(*) from {quoted(name)}").fetchone()[0]
+            parquet = lambda path: write_parquet(conn, resource, path)  # noqa: E731
+            if rows >= ROWS_WORTH_A_PROCESS and (os.cpu_count() or 1) > 1 and not declared_geometry(resource):
+                parquet = parquet_worker.started(staging / "portal.db", resource, target / f"{name}.parquet")
+                children.append(parquet.worker)
             writers = [(target / f"{name}.excel.csv", lambda path: write_excel_csv(
                            package_folder / resource["path"], resource, path, formula_like.get(name))),
                        (target / f"{name}.json", lambda path: write_json_rows(conn, name, columns, path))]
@@ -79,17 +86,28 @@ def build_downloads(staging: Path, package_name: str, package_folder: Path, desc
                 writers += [(target / f"{name}.geojson",
                              lambda path: write_boundary_geojson(conn, resource, boundaries, path)),
                             (target / f"{name}.parquet", lambda path: write_geoparquet(conn, resource, boundaries, path))]
-            else:
-                writers.append((target / f"{name}.parquet", lambda path: write_parquet(conn, resource, path)))
+            else:  # last: a child process's file is waited for after the others are written
                 if geo:
                     writers.append((target / f"{name}.geojson", lambda path: write_geojson(conn, name, columns, geo, path)))
+                writers.append((target / f"{name}.parquet", parquet))
             for path, write in writers:
                 issues += guarded(path, write, str(package_folder / resource["path"]))
-            rows = conn.execute(f"select count(*) from {quoted(name)}").fetchone()[0]
             if rows <= XLSX_BUILD_MAX_ROWS:
                 xlsx.append(XlsxJob(staging / "portal.db", descriptor, resource, target / f"{name}.xlsx", rows))
         issues += guarded(zip_path, lambda path: zipped.result(), str(package_folder / "datapackage.json"))
     return xlsx, issues
+
+
+@contextmanager
+def killing(children: list[subprocess.Popen]):
+    """An interrupted publish removes its staging folder: no child may go on writing into it."""
+    try:
+        yield
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.kill()
+                child.wait()
 
 
 def guarded(path: Path, write, file: str) -> list[Issue]:

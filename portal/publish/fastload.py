@@ -136,18 +136,35 @@ def extremes(conn: sqlite3.Connection, table: str, columns: list[Column]) -> tup
         free_text = c.stored_type == "text" and c.field.get("type", "string") not in ("date", "datetime", "time")
         parts += [f"count(*) - count({q})", f"min({q})", f"max({q})",
                   f"max(length(CAST({q} AS BLOB)))" if free_text else "NULL",
-                  f"sum(unicode(ltrim({q}, ' ' || char(160))) IN ({FORMULA_START_CODES}))" if free_text else "0"]
+                  formula_gate(q) if free_text else "0"]
     blank = joined([f"{quoted(c.name)} IS NULL" for c in columns], "AND")
     row = select_row(conn, ["count(*)", f"sum({blank})", *parts], quoted(table))
     width = 5
     found = {c.name: Extremes(*row[2 + i * width: 2 + (i + 1) * width]) for i, c in enumerate(columns)}
+    count_formula_like(conn, table, found)
     for c in columns:
         values = found[c.name]
-        values.formula_like = values.formula_like or 0
         if isinstance(values.max, bytes) or (isinstance(values.max, str) and c.stored_type != "text"):
             values.odd = conn.execute(f"SELECT count(*) FROM {quoted(table)} "
                                       f"WHERE typeof({quoted(c.name)}) NOT IN ('null', '{c.stored_type}')").fetchone()[0]
     return row[0], row[1] or 0, found
+
+
+def formula_gate(q: str) -> str:
+    """Cells that might start like a formula: those starting below 'A' but not with a digit, or with a
+    non-ASCII character (a no-break space). Plain comparisons, no function call per cell: counting the
+    exact cases (unicode(ltrim(…)) below) over every text column was 4 of a 1M-row publish's 38 s."""
+    return f"count(CASE WHEN {q} < 'A' AND NOT ({q} >= '0' AND {q} < ':') OR {q} >= char(128) THEN 1 END)"
+
+
+def count_formula_like(conn: sqlite3.Connection, table: str, found: dict[str, Extremes]) -> None:
+    """The exact count of formula-like cells, in one more scan, of the columns whose gate let some through."""
+    gated = [name for name, values in found.items() if values.formula_like]
+    for name in found:
+        found[name].formula_like = 0
+    exact = [f"sum(unicode(ltrim({quoted(name)}, ' ' || char(160))) IN ({FORMULA_START_CODES}))" for name in gated]
+    for name, count in zip(gated, select_row(conn, exact, quoted(table)) if gated else ()):
+        found[name].formula_like = count or 0
 
 
 def text_lengths(conn: sqlite3.Connection, table: str, column: str) -> tuple[int | None, int | None]:

@@ -43,20 +43,30 @@ def arrow_schema(resource: dict) -> pa.Schema:
     return pa.schema([(f["name"], arrow_type(f.get("type", "string"))) for f in resource["schema"]["fields"]])
 
 
-def column_array(values: list, arrow_type: pa.DataType) -> pa.Array:
+def column_array(values, arrow_type: pa.DataType) -> pa.Array:
     """Validated values in their declared type (publish checked every one: a failure here is a bug, and
-    guarded() reports it and leaves this download out). Dates arrive as ISO text."""
+    guarded() reports it and leaves this download out). Dates arrive as ISO text, booleans as 0 and 1."""
     if arrow_type == pa.bool_():
         return pa.array([None if v is None else bool(v) for v in values], type=arrow_type)
     if arrow_type in (pa.string(), pa.date32()):
-        text = pa.array([None if v is None else str(v) for v in values], type=pa.string())
+        text = text_array(values)
         return text if arrow_type == pa.string() else text.cast(arrow_type)
     return pa.array(values, type=arrow_type)
 
 
+def text_array(values) -> pa.Array:
+    """Text columns hold str (TEXT affinity) and Arrow takes them as they are; only a column of other values
+    (a field type SQLite stores without affinity) goes through str() cell by cell."""
+    try:
+        return pa.array(values, type=pa.string())
+    except (pa.ArrowTypeError, pa.ArrowInvalid):
+        return pa.array([None if v is None else str(v) for v in values], type=pa.string())
+
+
 def batch(rows: list[tuple], schema: pa.Schema) -> pa.Table:
-    return pa.table({field.name: column_array([row[index] for row in rows], field.type)
-                     for index, field in enumerate(schema)}, schema=schema)
+    columns = zip(*rows)  # one tuple per column, made in C: a list comprehension per column was a third of the file
+    return pa.table({field.name: column_array(values, field.type) for field, values in zip(schema, columns)},
+                    schema=schema)
 
 
 def write_parquet(conn: sqlite3.Connection, resource: dict, path: Path) -> None:
