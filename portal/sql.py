@@ -104,7 +104,8 @@ def prepare_connection(conn, datasette):
 # Datasette answers these mistakes in a request's own parameters with a 500 (and logs a traceback):
 # they are the caller's, so a 400.
 CALLER_ERRORS = ("Cannot sort table by", "Invalid _through", "Cannot use _sort and _sort_desc", "string or blob too big",
-                 "Query result too large", "Query needs more memory")
+                 "Query result too large", "Query needs more memory",
+                 "You did not supply a value for binding parameter")  # a row URL with too few key values
 
 
 @hookimpl

@@ -205,6 +205,18 @@ def test_mistakes_in_the_request_are_400_not_500(application, path, status):
     assert "set-cookie" not in response.headers
 
 
+def test_a_row_url_with_too_few_key_values_is_400_not_500(bundled_build):
+    """apbd_kota_malang's key is (tahun_anggaran, urutan): Datasette binds only the values given."""
+    async def ask():
+        async with client_for(PortalApplication(create_app({"BUILD_DIR": str(bundled_build)}))) as client:
+            return [await client.get(path) for path in ("/sql/portal/apbd_kota_malang/2021.json",
+                                                         "/sql/portal/apbd_kota_malang/2021", "/sql/portal/apbd_kota_malang/2021,1.json")]
+
+    few_json, few_html, whole = run(ask())
+    assert (few_json.status_code, few_html.status_code, whole.status_code) == (400, 400, 200)
+    assert "binding parameter" in few_json.json()["error"]
+
+
 def test_the_database_download_has_one_framing(application):
     """Datasette sends Transfer-Encoding: chunked beside Content-Length for the .db download, which made
     real clients hang on granian: only the length is sent."""
