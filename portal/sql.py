@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-import weakref
 from pathlib import Path
 
 from datasette.app import Datasette  # first: importing handle_exception alone breaks plugin registration
@@ -73,14 +72,20 @@ class ResultBudget:
 
     def __init__(self, limit: int):
         self.limit = limit
-        self.spent: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # per cursor: one query each
+        # One factory per connection, and Datasette reads each query's rows before it runs the next: the
+        # count starts again with each cursor (one query each). Kept in attributes, not a dict by cursor:
+        # this runs for every row of every query, Datasette's own included.
+        self.cursor, self.spent = None, 0
 
     def __call__(self, cursor, values):
-        spent = self.spent.get(cursor, 0) + sum(len(value) for value in values if isinstance(value, (str, bytes)))
-        if spent > self.limit:
+        if cursor is not self.cursor:
+            self.cursor, self.spent = cursor, 0
+        for value in values:
+            if value.__class__ is str or value.__class__ is bytes:
+                self.spent += len(value)
+        if self.spent > self.limit:
             raise ResultTooLarge(f"Query result too large: more than {self.limit // 1_000_000} MB of text and blobs; "
                                  "select fewer rows or columns")
-        self.spent[cursor] = spent
         return sqlite3.Row(cursor, values)
 
 

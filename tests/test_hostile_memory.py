@@ -8,6 +8,7 @@ import asyncio
 import time
 
 import httpx
+import pytest
 
 from tests.process_memory import Sampler, server_root
 from tests.servers import portal_server
@@ -55,3 +56,18 @@ def test_server_memory_stays_bounded_under_memory_attacks(published_build):
     assert 200 in outcomes[1]  # under the budget: answered
     assert set(outcomes[2]) <= {400, 429}
     assert peak < 500, f"peak RSS {peak:.0f} MB (idle {idle:.0f} MB, by attack {peaks})"
+
+
+def test_the_result_budget_counts_each_query_alone():
+    """60 bytes of text a query may return: two queries of 50 each pass, one of 100 stops at its second row."""
+    import sqlite3
+
+    from portal.sql import ResultBudget, ResultTooLarge
+
+    conn = sqlite3.connect(":memory:")
+    conn.row_factory = ResultBudget(60)
+    assert len(conn.execute("select ?, 1, 2.5, NULL", ["x" * 50]).fetchall()) == 1
+    assert conn.execute("select ?", [b"y" * 50]).fetchall()[0][0] == b"y" * 50
+    with pytest.raises(ResultTooLarge):
+        conn.execute("select ? union all select ?", ["a" * 50, "b" * 50]).fetchall()
+    assert [tuple(row) for row in conn.execute("select 1, 2")] == [(1, 2)]
