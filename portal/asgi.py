@@ -69,8 +69,7 @@ class PortalApplication:
                 return await plain_response(send, 405, b"Method not allowed", [(b"allow", b", ".join(SQL_METHODS_BYTES))])
             if (switch := language_redirect(asked)) is not None:
                 return await switch_language(send, *switch)
-            release = release or self.store.current()
-            if release is not None:
+            if release is not None:  # pinned above: /sql is release-specific
                 scoped = scoped_path(release.id, SQL_PREFIX)
                 send = with_script_hashes(with_prefixed_redirects(send, scoped if release_scoped else SQL_PREFIX, scoped))
                 if not is_adhoc_sql(scope):
