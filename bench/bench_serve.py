@@ -5,13 +5,18 @@ process) serving the same release database, both on 127.0.0.1, with the same bou
 Prints req/s, p50 and p99 for Datasette table JSON on each and the ratio portal/bare, then the
 portal's dataset page, search and a CSV download at 16 clients.
 
-    python bench/bench_serve.py [--seconds 15] [--clients 16]
+    python bench/bench_serve.py [--seconds 15] [--clients 16] [--client wrk]
+
+The Python client takes about one of this machine's two cores for itself; ``--client wrk`` (Debian's wrk,
+``apt-get install wrk``, as .ci/run installs it) loads the server from C instead, one thread, keep-alive,
+asking for gzip as browsers do.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import re
 import subprocess
 import sys
 import tempfile
@@ -32,8 +37,29 @@ def measure(base: str, urls: list[str], clients: int, seconds: float) -> load_te
 
 def line(label: str, result: load_test.Result, seconds: float) -> str:
     times = sorted(result.times)
-    return (f"{label:<48} {len(times) / seconds:8.0f} req/s  p50 {times[len(times) // 2] * 1000:6.1f} ms  "
-            f"p99 {result.percentile(0.99) * 1000:6.1f} ms  errors {len(result.errors)}")
+    return figures(label, len(times) / seconds, times[len(times) // 2] * 1000, result.percentile(0.99) * 1000,
+                   len(result.errors))
+
+
+def figures(label: str, rate: float, p50: float, p99: float, errors: int) -> str:
+    return f"{label:<48} {rate:8.0f} req/s  p50 {p50:6.1f} ms  p99 {p99:6.1f} ms  errors {errors}"
+
+
+WRK_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def measure_wrk(label: str, base: str, url: str, clients: int, seconds: float) -> str:
+    """wrk's own figures for one URL: requests/s, p50 and p99 (its latency distribution), non-2xx and errors."""
+    output = subprocess.run(["wrk", "-t1", f"-c{clients}", f"-d{seconds:.0f}s", "--latency", "-H",
+                             "Accept-Encoding: gzip", base + url], capture_output=True, text=True, check=True).stdout
+    latency = {p: float(v) * WRK_UNITS[u] for p, v, u in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)$", output, re.M)}
+    errors = sum(int(n) for n in re.findall(r"(?:Non-2xx or 3xx responses|Socket errors:.*?):\s*(\d+)", output))
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    return figures(label, rate, latency["50"], latency["99"], errors)
+
+
+PAGES = [("dataset page", "/dataset/sampel-pengaduan-layanan"), ("catalog search", "/dataset?q=udara"),
+         ("CSV download", "/download/sampel-pengaduan-layanan/sampel_pengaduan_layanan.csv")]
 
 
 def main() -> None:
@@ -41,6 +67,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2, help="portal workers for the page figures")
+    parser.add_argument("--client", choices=("python", "wrk"), default="python")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         build = Path(tmp) / "build"
@@ -64,14 +91,18 @@ def main() -> None:
             for url in (portal + "/about", bare + "/", pages + "/about"):
                 wait_until_up(url, seconds=60)
             table = "/portal/sampel_pengaduan_layanan.json?_shape=array"
+            if args.client == "wrk":
+                for label, base, url in [("bare Datasette: table JSON", bare, table),
+                                         ("portal /sql/ (1 worker): table JSON", portal, "/sql" + table)] + [
+                        (f"portal ({args.workers} workers): {label}", pages, url) for label, url in PAGES]:
+                    print(measure_wrk(label, base, url, args.clients, args.seconds), flush=True)
+                return
             on_bare = measure(bare, [table], args.clients, args.seconds)
             on_portal = measure(portal, ["/sql" + table], args.clients, args.seconds)
             print(line("bare Datasette: table JSON", on_bare, args.seconds))
             print(line("portal /sql/ (1 worker): table JSON", on_portal, args.seconds))
             print(f"ratio portal/bare: {len(on_portal.times) / max(1, len(on_bare.times)):.2f}")
-            for label, url in [("dataset page", "/dataset/sampel-pengaduan-layanan"),
-                               ("catalog search", "/dataset?q=udara"),
-                               ("CSV download", "/download/sampel-pengaduan-layanan/sampel_pengaduan_layanan.csv")]:
+            for label, url in PAGES:
                 result = measure(pages, [url], args.clients, args.seconds)
                 print(line(f"portal ({args.workers} workers): {label}", result, args.seconds))
         finally:

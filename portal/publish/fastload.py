@@ -24,7 +24,8 @@ from frictionless import Field
 
 from .cast import make_caster
 from .descriptor import csv_dialect, normalize_key
-from .progress import counted_rows, open_counted
+from .progress import counted_rows, open_counted, report_rows
+from .split_load import Scratch, TailLoad, may_split, split_offset
 from . import scan  # its caps are read at call time, so a deployment (or a test) can change them
 from .wide import joined, select_row
 
@@ -99,8 +100,10 @@ class Extremes:
     odd: int = 0  # cells not stored as their type: non-canonical text to read with frictionless
 
 
-def insert_resource(conn: sqlite3.Connection, table: str, path: Path, resource: dict) -> list[Column]:
-    """Stream the CSV into the (already created, empty) table; raises Unvouched on anything unusual."""
+def insert_resource(conn: sqlite3.Connection, table: str, path: Path, resource: dict,
+                    scratch: Scratch | None = None) -> list[Column]:
+    """Stream the CSV into the (already created, empty) table; raises Unvouched on anything unusual.
+    With ``scratch``, a large file's second half is inserted by a child process meanwhile (split_load.py)."""
     schema = resource["schema"]
     missing = schema.get("missingValues", [""])
     keys = set(normalize_key(schema.get("primaryKey")))
@@ -108,17 +111,25 @@ def insert_resource(conn: sqlite3.Connection, table: str, path: Path, resource: 
     if path.stat().st_size > scan.MAX_FILE_BYTES or scan.scan_bytes(path):
         raise Unvouched("the byte scan found a problem")
     sql = f"INSERT INTO {quoted(table)} VALUES ({', '.join(c.expression for c in columns)})"
+    dialect = csv_dialect(resource)
+    offset = split_offset(path, dialect["quotechar"]) if scratch and may_split(path) else None
+    file = scratch.new_file() if offset else None
+    tail = TailLoad(conn, scratch, file, table, path, offset, sql, dialect, scan.MAX_CELL_BYTES) if file else None
     previous_limit = csv.field_size_limit(scan.MAX_CELL_BYTES)
     try:
-        with open_counted(path, newline="", encoding="utf-8-sig") as file:
-            reader = csv.reader(file, **csv_dialect(resource))
+        with open_counted(path, end=offset, newline="", encoding="utf-8-sig") as file:
+            reader = csv.reader(file, **dialect)
             if next(reader, None) != [c.name for c in columns]:
                 raise Unvouched("the header differs from the schema")
             conn.executemany(sql, counted_rows(reader))  # a row of another length fails the binding count
+        if tail:
+            report_rows(tail.merge(conn), path.stat().st_size - offset)
     except (sqlite3.Error, csv.Error, UnicodeDecodeError, ValueError, OverflowError) as error:
         raise Unvouched(str(error)) from error
     finally:
         csv.field_size_limit(previous_limit)
+        if tail:
+            tail.stop()
     return columns
 
 
@@ -257,15 +268,16 @@ def check_foreign_key(conn: sqlite3.Connection, table: str, fields: list[str], t
 
 
 def fast_load(conn: sqlite3.Connection, resource: dict, path: Path, references: list[tuple[list[str], str, list[str]]],
-              field_types: dict[tuple[str, str], str]) -> tuple[int, dict[str, Extremes], bool]:
+              field_types: dict[tuple[str, str], str], scratch: Scratch | None = None) -> tuple[int, dict[str, Extremes], bool]:
     """Load the resource into its created, empty table and check every Table Schema rule.
 
     ``references``: (fields, target table, target fields) of every foreign key, within the package or
-    not; ``field_types``: (table, column) -> Table Schema type, to compare key types.
+    not; ``field_types``: (table, column) -> Table Schema type, to compare key types; ``scratch``: where
+    a child process may insert half of a large file's rows (split_load.py).
     Returns (rows, extremes per column, whether some text cells look like spreadsheet formulas)."""
     table = resource["name"]
     missing = set(resource["schema"].get("missingValues", [""]))
-    columns = insert_resource(conn, table, path, resource)
+    columns = insert_resource(conn, table, path, resource, scratch)
     rows, blank_rows, found = extremes(conn, table, columns)
     if blank_rows:
         raise Unvouched("blank rows")

@@ -21,6 +21,7 @@ from .descriptor import csv_dialect, foreign_keys, normalize_key
 from .progress import counted_rows, open_counted
 from .discover import PackageSource
 from .disk_full import writing
+from .split_load import scratch_databases
 from .fastload import Extremes, Unvouched, fast_load
 from ..messages import issue
 from ..profile import N_
@@ -92,7 +93,7 @@ class ReleaseDatabase:
             return False
         types = field_types([*self.resources.values(), *source.descriptor["resources"]])
         try:
-            with self.savepoint(source.name):
+            with scratch_databases(self.conn) as scratch, self.savepoint(source.name):
                 for resource in self._load_order(source):
                     # an Unvouched that a full disk caused becomes DiskFull: frictionless cannot help with that
                     with writing(self.path, source.name, resource["name"]):
@@ -101,7 +102,7 @@ class ReleaseDatabase:
                         except (ValueError, sqlite3.Error) as error:  # a key naming no field, say: frictionless
                             raise Unvouched(str(error)) from error  # says so
                         rows, found, formula_like = fast_load(self.conn, resource, source.resource_file(resource),
-                                                              key_references(resource), types)
+                                                              key_references(resource), types, scratch)
                         loaded[resource["name"]] = (resource, TableLoad(source.name, rows,
                                                                         self._stats(resource, rows, found), formula_like))
         except Unvouched as reason:

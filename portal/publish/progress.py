@@ -58,13 +58,22 @@ def package(name: str, files: list[Path]) -> Iterator[None]:
         watcher.done(name)
 
 
-def open_counted(path: Path, **text_options) -> io.TextIOBase:
-    """The file opened as text, reporting the bytes read to the watcher, if any."""
+def open_counted(path: Path, end: int | None = None, **text_options) -> io.TextIOBase:
+    """The file opened as text (up to byte ``end``, if given), reporting the bytes read to the watcher, if any."""
     watcher, name = _watcher.get(), _package.get()
-    if watcher is None or name is None:
+    if (watcher is None or name is None) and end is None:
         return open(path, **text_options)
-    return io.TextIOWrapper(io.BufferedReader(_Counting(open(path, "rb"), watcher, name), READ_CHUNK),
-                            **text_options)
+    raw = open(path, "rb") if end is None else _Ending(open(path, "rb"), end)
+    if watcher is not None and name is not None:
+        raw = _Counting(raw, watcher, name)
+    return io.TextIOWrapper(io.BufferedReader(raw, READ_CHUNK), **text_options)
+
+
+def report_rows(rows: int, data_bytes: int = 0) -> None:
+    """Rows (and bytes) loaded elsewhere, by a child process, for the watcher, if any."""
+    watcher, name = _watcher.get(), _package.get()
+    if watcher is not None and name is not None:
+        watcher.read(name, data_bytes, rows)
 
 
 ROWS_BATCH = 10_000
@@ -101,6 +110,28 @@ class _Counting(io.RawIOBase):
         count = self.raw.readinto(buffer)
         if count:
             self.watcher.read(self.name, count, 0)
+        return count
+
+    def close(self) -> None:
+        self.raw.close()
+        super().close()
+
+
+class _Ending(io.RawIOBase):
+    """A file that ends at byte ``end``: the first half of a file split between two processes."""
+
+    def __init__(self, raw, end: int):
+        self.raw, self.left = raw, end
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if self.left <= 0:
+            return 0
+        view = memoryview(buffer)[:self.left]
+        count = self.raw.readinto(view)
+        self.left -= count or 0
         return count
 
     def close(self) -> None:
