@@ -21,7 +21,7 @@ from ..releases import current_release_id, releases_dir
 from ..catalog import Catalog, CatalogVersionError
 from ..messages import issue
 from ..profile import N_
-from .describe import content_hash, datasette_metadata
+from .describe import charts_in_background, content_hash, datasette_metadata
 from .downloads import build_downloads, mark_layout, missing_xlsx, reuse_downloads, write_xlsx_files
 from .entries import Describing, assemble, describe_packages
 from .history import kept_objects
@@ -242,6 +242,7 @@ def write_release(build_dir: Path, staging: Path, previous_release: Path | None,
     package fails, nothing is assembled: the exceptions are returned by package instead."""
     files = hash_files(staging, under="files", previous=previous_release)
     log("build downloads")
+    charts_computed = charts_in_background(staging / "portal.db", packages, loads)
     conn = sqlite3.connect(f"file:{staging / 'portal.db'}?mode=ro", uri=True)
     xlsx = []
     mark_layout(staging)
@@ -263,6 +264,7 @@ def write_release(build_dir: Path, staging: Path, previous_release: Path | None,
     files.update(hash_files(staging, under="downloads", previous=previous_release))
     store_objects(build_dir, staging, files)
     log("describe")
+    charts_computed()
     outcomes = {outcome.name: outcome for outcome in report.datasets}
     release = Describing(report.release_id, now.isoformat(timespec="microseconds"), metadata, loads, files, outcomes,
                          staging, previous, previous_release)
