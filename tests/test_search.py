@@ -93,3 +93,22 @@ def test_pagination_with_shareable_urls(many):
 def test_relevance_puts_title_matches_first(many):
     results = titles(many, "/dataset?q=wilayah")
     assert results[0] == "Wilayah mini"
+
+
+def test_search_pages_are_rendered_once_per_query_language_and_day(client, monkeypatch):
+    """A catalog page depends on its query string, the language and the date only: kept rendered."""
+    import datetime
+
+    from portal.views import datasets
+
+    rendered = []
+    real = datasets.render_template
+    monkeypatch.setattr(datasets, "render_template", lambda *a, **k: rendered.append(k.get("query")) or real(*a, **k))
+    first = client.get("/dataset?q=kelurahan").data
+    assert client.get("/dataset?q=kelurahan").data == first and rendered == ["kelurahan"]
+    assert client.get("/dataset?q=wilayah").status_code == 200 and rendered == ["kelurahan", "wilayah"]
+    english = client.get("/dataset?q=kelurahan&lang=en").data
+    assert english != first and b"<html lang=\"en\"" in english and len(rendered) == 3
+    monkeypatch.setattr(datasets, "today", lambda: datetime.date.today() + datetime.timedelta(days=1))
+    client.get("/dataset?q=kelurahan")
+    assert len(rendered) == 4  # the next day, freshness may have changed

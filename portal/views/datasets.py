@@ -28,7 +28,7 @@ from .dcat_views import dataset_rdf
 from .links import request_links
 from .pages import blueprint, frequency_label, localized
 
-CACHED_PAGES = 500  # rendered dataset pages kept per worker and release
+CACHED_PAGES = 500  # rendered pages of each kind kept per worker and release (the oldest go first)
 PAGE_CACHE_LOCK = threading.Lock()
 # The changes page links each version's file by its own name and format.
 blueprint.add_app_template_global(history_file_name)
@@ -98,10 +98,15 @@ def dataset_list():
     sort = request.args.get("sort") or ("relevance" if query else "name")
     sort = sort if sort in SORTS else "name"
     selected = {key: set(request.args.getlist(key)) for key in FACET_KEYS if request.args.getlist(key)}
-    result = search(g.release, query, selected, sort, request.args.get("page", 1, type=int), today())
-    places = release_places(g.release).matching(query)[:MATCHING_PLACES] if query else []
-    return render_template("dataset/list.html", query=query, result=result, sort=sort, sorts=SORTS,
-                           selected=selected, facets=FACETS, places=places)
+
+    def render() -> str:
+        result = search(g.release, query, selected, sort, request.args.get("page", 1, type=int), today())
+        places = release_places(g.release).matching(query)[:MATCHING_PLACES] if query else []
+        return render_template("dataset/list.html", query=query, result=result, sort=sort, sorts=SORTS,
+                               selected=selected, facets=FACETS, places=places)
+
+    # a search page depends only on its query string, besides what a dataset page depends on
+    return kept_page("catalog pages", (request.query_string, str(get_locale())), render)
 
 
 def find_dataset(name: str):
@@ -115,20 +120,23 @@ def dataset(name: str):
     fmt = negotiate(request.headers.get("Accept", ""))
     if fmt:
         return dataset_rdf(name, fmt)
-    # The page depends only on the release, the language and the date (freshness, access date in the
-    # citation): rendered once per such key, then served from memory.
-    pages = daily_cache(g.release, today()).setdefault("dataset pages", {})
-    key = (name, str(get_locale()))
+    response = make_response(kept_page("dataset pages", (name, str(get_locale())), lambda: render_dataset_page(name)))
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def kept_page(kind: str, key: tuple, render) -> str:
+    """The page rendered once per release, date and ``key``, then served from memory. Pages depend only on
+    the release, the language and the date (freshness, a citation's access date), besides their own key."""
+    pages = daily_cache(g.release, today()).setdefault(kind, {})
     page = pages.get(key)
     if page is None:
-        page = render_dataset_page(name)
+        page = render()
         with PAGE_CACHE_LOCK:  # Flask runs in a2wsgi's thread pool
             if len(pages) >= CACHED_PAGES:
                 pages.pop(next(iter(pages)))  # the oldest
             pages[key] = page
-    response = make_response(page)
-    response.headers["Vary"] = "Accept"
-    return response
+    return page
 
 
 def render_dataset_page(name: str) -> str:
