@@ -59,9 +59,7 @@ def build_downloads(staging: Path, package_name: str, package_folder: Path, desc
     A generated file that fails is left out and reported (the validated CSV and the rest still publish)."""
     target = staging / "downloads" / package_name
     target.mkdir(parents=True, exist_ok=True)
-    extra = {"README.md": readme(descriptor).encode("utf-8")}
-    if cross_package_keys(descriptor) or has_geometry(descriptor):
-        extra["datapackage.json"] = standalone_descriptor(descriptor)
+    extra = zip_extra(descriptor)
     # zlib lets go of the GIL: the zip compresses on the second core while the other formats are written
     xlsx, issues = [], []
     with ThreadPoolExecutor(max_workers=1) as background:
@@ -90,6 +88,14 @@ def build_downloads(staging: Path, package_name: str, package_folder: Path, desc
                 xlsx.append(XlsxJob(staging / "portal.db", descriptor, resource, target / f"{name}.xlsx", rows))
         issues += guarded(zip_path, lambda path: zipped.result(), str(package_folder / "datapackage.json"))
     return xlsx, issues
+
+
+def zip_extra(descriptor: dict) -> dict[str, bytes]:
+    """The zip's files that are not the package's own: a README, and a standalone descriptor if needed."""
+    extra = {"README.md": readme(descriptor).encode("utf-8")}
+    if cross_package_keys(descriptor) or has_geometry(descriptor):
+        extra["datapackage.json"] = standalone_descriptor(descriptor)
+    return extra
 
 
 def guarded(path: Path, write, file: str) -> list[Issue]:
@@ -220,45 +226,63 @@ JSON_BATCH = 10_000
 
 
 def write_json_rows(conn: sqlite3.Connection, table: str, columns: list[str], path: Path) -> None:
-    """A JSON array of objects, one per line, written in batches so a large table never sits in memory.
-    SQLite's json_object encodes the rows (in C), as Datasette's JSON would show the values; a table too
-    wide for one json_object call (wide.JSON_PAIRS) is encoded by Python instead."""
-    if len(columns) > JSON_PAIRS:
-        selected = ", ".join(quoted(column) for column in columns)
-        cursor = conn.execute(f"select {selected} from {quoted(table)} order by rowid")
-        encode = lambda row: json.dumps(dict(zip(columns, row)), ensure_ascii=False, separators=(",", ":"))  # noqa: E731
-    else:
-        pairs = ", ".join(f"'{column}', {quoted(column)}" for column in columns)  # names are SQL identifiers
-        cursor = conn.execute(f"select json_object({pairs}) from {quoted(table)} order by rowid")
-        encode = lambda row: row[0]  # noqa: E731
+    """A JSON array of objects, one per line, written in batches so a large table never sits in memory."""
     with open(path, "w", encoding="utf-8") as out:
         out.write("[")
         separator = "\n"
-        while batch := cursor.fetchmany(JSON_BATCH):
-            out.write(separator + ",\n".join(encode(row) for row in batch))
+        for batch in json_rows(conn, table, columns):
+            out.write(separator + ",\n".join(batch))
             separator = ",\n"
-        out.write("\n]\n")
+        out.write(JSON_END)
+
+
+JSON_END = "\n]\n"  # what ends a JSON download (appended rows go before it: append_downloads.py)
+GEOJSON_END = "\n]}\n"
+
+
+def json_rows(conn: sqlite3.Connection, table: str, columns: list[str], after: int | None = None):
+    """Batches of the rows as JSON objects, in rowid order (only rowids above ``after``, if given).
+    SQLite's json_object encodes the rows (in C), as Datasette's JSON would show the values; a table too
+    wide for one json_object call (wide.JSON_PAIRS) is encoded by Python instead."""
+    where, bound = ("where rowid > ? ", [after]) if after is not None else ("", [])
+    if len(columns) > JSON_PAIRS:
+        selected = ", ".join(quoted(column) for column in columns)
+        cursor = conn.execute(f"select {selected} from {quoted(table)} {where}order by rowid", bound)
+        encode = lambda row: json.dumps(dict(zip(columns, row)), ensure_ascii=False, separators=(",", ":"))  # noqa: E731
+    else:
+        pairs = ", ".join(f"'{column}', {quoted(column)}" for column in columns)  # names are SQL identifiers
+        cursor = conn.execute(f"select json_object({pairs}) from {quoted(table)} {where}order by rowid", bound)
+        encode = lambda row: row[0]  # noqa: E731
+    while batch := cursor.fetchmany(JSON_BATCH):
+        yield [encode(row) for row in batch]
 
 
 def write_geojson(conn: sqlite3.Connection, table: str, columns: list[str], geo, path: Path) -> None:
     """A FeatureCollection: one point per row, every column as a property (a row without both
     coordinates has a null geometry, as RFC 7946 allows), streamed like the JSON download."""
-    selected = ", ".join(quoted(column) for column in columns)
-    cursor = conn.execute(f"select {selected} from {quoted(table)} order by rowid")
-    lat, lon = columns.index(geo.latitude), columns.index(geo.longitude)
     with open(path, "w", encoding="utf-8") as out:
         out.write('{"type": "FeatureCollection", "features": [')
         separator = "\n"
-        while batch := cursor.fetchmany(JSON_BATCH):
-            features = []
-            for row in batch:
-                point = {"type": "Point", "coordinates": [row[lon], row[lat]]} \
-                    if row[lat] is not None and row[lon] is not None else None
-                features.append(json.dumps({"type": "Feature", "geometry": point,
-                                            "properties": dict(zip(columns, row))}, ensure_ascii=False))
+        for features in geojson_features(conn, table, columns, geo):
             out.write(separator + ",\n".join(features))
             separator = ",\n"
-        out.write("\n]}\n")
+        out.write(GEOJSON_END)
+
+
+def geojson_features(conn: sqlite3.Connection, table: str, columns: list[str], geo, after: int | None = None):
+    """Batches of the rows as GeoJSON features, in rowid order (only rowids above ``after``, if given)."""
+    where, bound = ("where rowid > ? ", [after]) if after is not None else ("", [])
+    selected = ", ".join(quoted(column) for column in columns)
+    cursor = conn.execute(f"select {selected} from {quoted(table)} {where}order by rowid", bound)
+    lat, lon = columns.index(geo.latitude), columns.index(geo.longitude)
+    while batch := cursor.fetchmany(JSON_BATCH):
+        features = []
+        for row in batch:
+            point = {"type": "Point", "coordinates": [row[lon], row[lat]]} \
+                if row[lat] is not None and row[lon] is not None else None
+            features.append(json.dumps({"type": "Feature", "geometry": point,
+                                        "properties": dict(zip(columns, row))}, ensure_ascii=False))
+        yield features
 
 
 def readme(descriptor: dict) -> str:

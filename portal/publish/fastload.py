@@ -15,6 +15,7 @@ the caller runs frictionless on the package, so error messages are always fricti
 from __future__ import annotations
 
 import csv
+import io
 import math
 import sqlite3
 from dataclasses import dataclass
@@ -99,20 +100,21 @@ class Extremes:
     odd: int = 0  # cells not stored as their type: non-canonical text to read with frictionless
 
 
-def insert_resource(conn: sqlite3.Connection, table: str, path: Path, resource: dict) -> list[Column]:
-    """Stream the CSV into the (already created, empty) table; raises Unvouched on anything unusual."""
+def insert_resource(conn: sqlite3.Connection, table: str, path: Path, resource: dict, offset: int = 0) -> list[Column]:
+    """Stream the CSV into the (already created, empty) table; raises Unvouched on anything unusual.
+    ``offset``: read only the rows from that byte on (rows appended after a row end; no header there)."""
     schema = resource["schema"]
     missing = schema.get("missingValues", [""])
     keys = set(normalize_key(schema.get("primaryKey")))
     columns = [column_plan(f, i, missing, f["name"] in keys) for i, f in enumerate(schema["fields"])]
-    if path.stat().st_size > scan.MAX_FILE_BYTES or scan.scan_bytes(path):
+    if path.stat().st_size > scan.MAX_FILE_BYTES or scan.scan_bytes(path, offset=offset):
         raise Unvouched("the byte scan found a problem")
     sql = f"INSERT INTO {quoted(table)} VALUES ({', '.join(c.expression for c in columns)})"
     previous_limit = csv.field_size_limit(scan.MAX_CELL_BYTES)
     try:
-        with open_counted(path, newline="", encoding="utf-8-sig") as file:
+        with open_tail(path, offset) if offset else open_counted(path, newline="", encoding="utf-8-sig") as file:
             reader = csv.reader(file, **csv_dialect(resource))
-            if next(reader, None) != [c.name for c in columns]:
+            if not offset and next(reader, None) != [c.name for c in columns]:
                 raise Unvouched("the header differs from the schema")
             conn.executemany(sql, counted_rows(reader))  # a row of another length fails the binding count
     except (sqlite3.Error, csv.Error, UnicodeDecodeError, ValueError, OverflowError) as error:
@@ -120,6 +122,13 @@ def insert_resource(conn: sqlite3.Connection, table: str, path: Path, resource: 
     finally:
         csv.field_size_limit(previous_limit)
     return columns
+
+
+def open_tail(path: Path, offset: int) -> io.TextIOBase:
+    """The file from ``offset`` as text: plain UTF-8, as a BOM there is a character like any other."""
+    raw = open(path, "rb")
+    raw.seek(offset)
+    return io.TextIOWrapper(raw, encoding="utf-8", newline="")
 
 
 FORMULA_START_CODES = "61, 43, 45, 64, 9, 13"  # unicode() of = + - @ tab CR (cast.FORMULA_START)

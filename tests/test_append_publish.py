@@ -1,0 +1,178 @@
+"""Rows appended to a CSV republish by loading only those rows (portal/publish/append.py), to exactly
+what a full publish builds; a new row breaking a rule gets the full publish's error, and a file
+changed anywhere else, or a changed descriptor, takes the full path."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import sys
+
+import pytest
+
+from portal.catalog import Catalog
+from portal.publish import load, parquet_downloads, publish
+from portal.publish.release import check_release
+from portal.releases import current_release_id, releases_dir
+
+from .conftest import FIXTURE_DATASETS, FIXTURE_METADATA, ROOT, copy_datasets
+from .test_publisher_tools import comparable, full_text_search, table_digests
+
+sys.path.insert(0, str(ROOT / "bench"))
+from generate_large import append_rows, write_package  # noqa: E402
+
+TABLE = "laporan_tambah"
+
+
+def live(build):
+    return releases_dir(build) / current_release_id(build)
+
+
+def published(datasets, metadata, build, **options):
+    lines = []
+    report = publish(datasets, metadata, build, log=lines.append, **options)
+    return report, lines
+
+
+def downloads(build) -> dict[str, bytes]:
+    """Every download but XLSX files (which carry the time they were written)."""
+    folder = live(build) / "downloads"
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.suffix != ".xlsx"}
+
+
+def checksums(build) -> dict[str, str]:
+    files = json.loads((live(build) / "manifest.json").read_text())["files"]
+    return {path: entry["sha256"] for path, entry in files.items()
+            if path.startswith(("files/", "downloads/")) and not path.endswith(".xlsx")}
+
+
+def same_release(appended, full):
+    assert table_digests(appended) == table_digests(full)
+    assert full_text_search(appended) == full_text_search(full) != {}
+    assert comparable(appended) == comparable(full)  # row counts, column statistics, charts, checks
+    assert downloads(appended) == downloads(full)  # CSV for Excel, JSON, Parquet, zip: the same bytes
+    assert checksums(appended) == checksums(full)
+    assert check_release(live(appended)) == []  # every file's sha256 as the manifest says
+
+
+@pytest.fixture()
+def generated(tmp_path, monkeypatch):
+    """kode-wilayah-indonesia and a 1,500-row generated package (full-text searchable text, a foreign
+    key, enums); small row groups and count limits, so both sides of each are exercised."""
+    monkeypatch.setattr(parquet_downloads, "ROW_GROUP_ROWS", 256)
+    monkeypatch.setattr(load, "EXACT_DISTINCT_MAX_ROWS", 1_000)
+    datasets = tmp_path / "datasets"
+    shutil.copytree(ROOT / "datasets" / "kode-wilayah-indonesia", datasets / "kode-wilayah-indonesia")
+    write_package(datasets / "tambah", TABLE, "Tambah", 1_500, random.Random(3))
+    return datasets
+
+
+def test_appended_rows_load_alone_and_the_release_equals_a_full_publish(generated, tmp_path):
+    build = tmp_path / "build"
+    assert publish(generated, ROOT / "metadata", build).ok
+    append_rows(generated / "tambah", 1_501, 60, random.Random(4))
+    report, lines = published(generated, ROOT / "metadata", build)
+    assert report.ok, report.all_issues()
+    assert f"tambah: {TABLE}: appended 60 rows (1500 live rows copied, not read)" in lines
+    assert report.outcome("tambah").rows == 1_560 and report.outcome("kode-wilayah-indonesia").reused_from
+    full = tmp_path / "full"
+    assert publish(generated, ROOT / "metadata", full, full=True).ok
+    same_release(build, full)
+
+    append_rows(generated / "tambah", 1_561, 300, random.Random(5))  # appended to an appended release
+    report, lines = published(generated, ROOT / "metadata", build)
+    assert f"tambah: {TABLE}: appended 300 rows (1560 live rows copied, not read)" in lines
+    shutil.rmtree(full)
+    assert publish(generated, ROOT / "metadata", full, full=True).ok
+    same_release(build, full)
+    catalog = Catalog.load(live(build) / "catalog.json")
+    assert [v.number for v in catalog.dataset("tambah").versions] == [1, 2, 3]
+
+
+def mini(tmp_path):
+    datasets = copy_datasets(tmp_path / "datasets", *FIXTURE_DATASETS.iterdir())
+    return datasets, datasets / "layanan-mini" / "data" / "pengaduan_mini.csv"
+
+
+def test_a_good_row_appended_to_the_fixture(tmp_path):
+    datasets, csv_file = mini(tmp_path)
+    build, full = tmp_path / "build", tmp_path / "full"
+    assert publish(datasets, FIXTURE_METADATA, build).ok
+    with open(csv_file, "a") as file:
+        file.write("6,2024-03-06,35.73.01.1002,12.5,false\n")
+    report, lines = published(datasets, FIXTURE_METADATA, build)
+    assert report.ok and "layanan-mini: pengaduan_mini: appended 1 rows (5 live rows copied, not read)" in lines
+    assert publish(datasets, FIXTURE_METADATA, full, full=True).ok
+    assert table_digests(build) == table_digests(full) and comparable(build) == comparable(full)
+    assert downloads(build) == downloads(full)
+
+
+@pytest.mark.parametrize("row, reason", [
+    ("1,2024-03-06,35.73.01.1002,12.5,false", "UNIQUE constraint failed"),  # the key of a live row
+    ("6,2024-03-06,35.73.01.1002,dua belas,false", "non-canonical"),  # not a number
+    ("6,2024-03-06,35.73.09.9999,12.5,false", "not found in kelurahan_mini"),  # no such kelurahan
+])
+def test_an_appended_row_breaking_a_rule_gets_the_full_publish_error_and_the_live_version_stays(tmp_path, row, reason):
+    datasets, csv_file = mini(tmp_path)
+    build = tmp_path / "build"
+    assert publish(datasets, FIXTURE_METADATA, build).ok
+    before = table_digests(build)
+    with open(csv_file, "a") as file:
+        file.write(row + "\n")
+    report, lines = published(datasets, FIXTURE_METADATA, build)
+    outcome = report.outcome("layanan-mini")
+    assert outcome.status == "kept-previous"
+    assert any(line.startswith("layanan-mini: loaded in full, not appended") and reason in line for line in lines), lines
+    assert not any("appended 1 rows" in line for line in lines)
+    assert table_digests(build) == before  # the live rows, as they were
+    first = publish(datasets, FIXTURE_METADATA, tmp_path / "full", full=True).outcome("layanan-mini")
+    assert first.status == "failed"
+    found = lambda o: [(i.code, i.row, i.field, i.message) for i in o.issues]  # noqa: E731
+    assert found(outcome) == found(first) != []
+
+
+def test_a_row_changed_in_the_middle_takes_the_full_path(tmp_path):
+    datasets, csv_file = mini(tmp_path)
+    build, full = tmp_path / "build", tmp_path / "full"
+    assert publish(datasets, FIXTURE_METADATA, build).ok
+    csv_file.write_text(csv_file.read_text().replace("20000", "20001") + "6,2024-03-06,35.73.01.1002,12.5,false\n")
+    report, lines = published(datasets, FIXTURE_METADATA, build)
+    assert report.ok and "layanan-mini: not appended (data/pengaduan_mini.csv: the live rows changed)" in lines
+    assert not any("appended 1 rows" in line for line in lines)
+    assert publish(datasets, FIXTURE_METADATA, full, full=True).ok
+    assert table_digests(build) == table_digests(full) and downloads(build) == downloads(full)
+
+
+def test_a_changed_schema_takes_the_full_path(tmp_path):
+    datasets, csv_file = mini(tmp_path)
+    build = tmp_path / "build"
+    assert publish(datasets, FIXTURE_METADATA, build).ok
+    descriptor = datasets / "layanan-mini" / "datapackage.json"
+    descriptor.write_text(descriptor.read_text().replace('"title": "Biaya"', '"title": "Biaya (Rp)"'))
+    with open(csv_file, "a") as file:
+        file.write("6,2024-03-06,35.73.01.1002,12.5,false\n")
+    report, lines = published(datasets, FIXTURE_METADATA, build)
+    assert report.ok and "layanan-mini: not appended (the descriptor changed)" in lines
+    assert report.outcome("layanan-mini").rows == 6
+
+
+def test_a_quote_on_the_last_live_line_takes_the_full_path(tmp_path):
+    """The live file could end inside a quoted cell (a reader keeps it open to the end of the file):
+    new rows then would not parse alone as they do in the whole file."""
+    datasets, csv_file = mini(tmp_path)
+    build, full = tmp_path / "build", tmp_path / "full"
+    assert publish(datasets, FIXTURE_METADATA, build).ok
+    with open(csv_file, "a") as file:
+        file.write('6,2024-03-06,35.73.01.1002,1,true\n7,2024-03-07,"35.73.01.1002",12.5,false\n')
+    report, lines = published(datasets, FIXTURE_METADATA, build)
+    assert "layanan-mini: pengaduan_mini: appended 2 rows (5 live rows copied, not read)" in lines
+    with open(csv_file, "a") as file:
+        file.write("8,2024-03-08,35.73.01.1002,1,true\n")
+    report, lines = published(datasets, FIXTURE_METADATA, build)
+    assert report.ok
+    assert "layanan-mini: not appended (data/pengaduan_mini.csv: the last live line may leave a quoted cell open)" \
+        in lines
+    assert publish(datasets, FIXTURE_METADATA, full, full=True).ok
+    assert table_digests(build) == table_digests(full) and downloads(build) == downloads(full)
