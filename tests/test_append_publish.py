@@ -4,6 +4,7 @@ changed anywhere else, or a changed descriptor, takes the full path."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
 import shutil
@@ -48,7 +49,22 @@ def checksums(build) -> dict[str, str]:
             if path.startswith(("files/", "downloads/")) and not path.endswith(".xlsx")}
 
 
+def changes(build) -> dict[str, list]:
+    """Every dataset's versions: what changed in each (rows added, removed, changed, and samples)."""
+    catalog = Catalog.load(live(build) / "catalog.json")
+    return {d.name: [(v.number, dataclasses.asdict(v.changes) if v.changes else None) for v in d.versions]
+            for d in catalog.datasets}
+
+
+def baseline(build, tmp_path):
+    """A copy of the build folder as it is now, to publish the appended data into with full=True."""
+    full = tmp_path / f"full-{len(list(tmp_path.glob('full-*')))}"
+    shutil.copytree(build, full, symlinks=True)
+    return full
+
+
 def same_release(appended, full):
+    assert changes(appended) == changes(full)
     assert table_digests(appended) == table_digests(full)
     assert full_text_search(appended) == full_text_search(full) != {}
     assert comparable(appended) == comparable(full)  # row counts, column statistics, charts, checks
@@ -72,23 +88,24 @@ def generated(tmp_path, monkeypatch):
 def test_appended_rows_load_alone_and_the_release_equals_a_full_publish(generated, tmp_path):
     build = tmp_path / "build"
     assert publish(generated, ROOT / "metadata", build).ok
+    full = baseline(build, tmp_path)
     append_rows(generated / "tambah", 1_501, 60, random.Random(4))
     report, lines = published(generated, ROOT / "metadata", build)
     assert report.ok, report.all_issues()
     assert f"tambah: {TABLE}: appended 60 rows (1500 live rows copied, not read)" in lines
     assert report.outcome("tambah").rows == 1_560 and report.outcome("kode-wilayah-indonesia").reused_from
-    full = tmp_path / "full"
     assert publish(generated, ROOT / "metadata", full, full=True).ok
     same_release(build, full)
+    added = changes(build)["tambah"][-1][1]["resources"][0]
+    assert (added["added"], added["removed"], added["changed"]) == (60, 0, 0)
 
+    full = baseline(build, tmp_path)
     append_rows(generated / "tambah", 1_561, 300, random.Random(5))  # appended to an appended release
     report, lines = published(generated, ROOT / "metadata", build)
     assert f"tambah: {TABLE}: appended 300 rows (1560 live rows copied, not read)" in lines
-    shutil.rmtree(full)
     assert publish(generated, ROOT / "metadata", full, full=True).ok
     same_release(build, full)
-    catalog = Catalog.load(live(build) / "catalog.json")
-    assert [v.number for v in catalog.dataset("tambah").versions] == [1, 2, 3]
+    assert [number for number, _ in changes(build)["tambah"]] == [1, 2, 3]
 
 
 def mini(tmp_path):
@@ -98,15 +115,36 @@ def mini(tmp_path):
 
 def test_a_good_row_appended_to_the_fixture(tmp_path):
     datasets, csv_file = mini(tmp_path)
-    build, full = tmp_path / "build", tmp_path / "full"
+    build = tmp_path / "build"
     assert publish(datasets, FIXTURE_METADATA, build).ok
+    full = baseline(build, tmp_path)
     with open(csv_file, "a") as file:
         file.write("6,2024-03-06,35.73.01.1002,12.5,false\n")
     report, lines = published(datasets, FIXTURE_METADATA, build)
     assert report.ok and "layanan-mini: pengaduan_mini: appended 1 rows (5 live rows copied, not read)" in lines
     assert publish(datasets, FIXTURE_METADATA, full, full=True).ok
+    assert changes(build) == changes(full)
     assert table_digests(build) == table_digests(full) and comparable(build) == comparable(full)
-    assert downloads(build) == downloads(full)
+    assert downloads(build) == downloads(full) and checksums(build) == checksums(full)
+
+
+def test_rows_appended_to_a_table_keyed_by_text_and_to_the_table_it_points_at(tmp_path):
+    """kelurahan_mini (a text key, pointing at kecamatan_mini in its package) gains a row, and so does
+    kecamatan_mini; the package pointing into them (layanan-mini) is checked again in full."""
+    datasets, _ = mini(tmp_path)
+    build = tmp_path / "build"
+    assert publish(datasets, FIXTURE_METADATA, build).ok
+    full = baseline(build, tmp_path)
+    data = datasets / "wilayah-mini" / "data"
+    with open(data / "kecamatan_mini.csv", "a") as file:
+        file.write("35.73.09,Baru\n")
+    with open(data / "kelurahan_mini.csv", "a") as file:
+        file.write("35.73.09.1001,Kelurahan Baru Sekali,35.73.09\n35.73.01.0999,Aaa,35.73.01\n")
+    report, lines = published(datasets, FIXTURE_METADATA, build)
+    assert report.ok, report.all_issues()
+    assert "wilayah-mini: kelurahan_mini: appended 2 rows (3 live rows copied, not read)" in lines
+    assert publish(datasets, FIXTURE_METADATA, full, full=True).ok
+    same_release(build, full)
 
 
 @pytest.mark.parametrize("row, reason", [
@@ -118,7 +156,7 @@ def test_an_appended_row_breaking_a_rule_gets_the_full_publish_error_and_the_liv
     datasets, csv_file = mini(tmp_path)
     build = tmp_path / "build"
     assert publish(datasets, FIXTURE_METADATA, build).ok
-    before = table_digests(build)
+    before, full = table_digests(build), baseline(build, tmp_path)
     with open(csv_file, "a") as file:
         file.write(row + "\n")
     report, lines = published(datasets, FIXTURE_METADATA, build)
@@ -127,21 +165,24 @@ def test_an_appended_row_breaking_a_rule_gets_the_full_publish_error_and_the_liv
     assert any(line.startswith("layanan-mini: loaded in full, not appended") and reason in line for line in lines), lines
     assert not any("appended 1 rows" in line for line in lines)
     assert table_digests(build) == before  # the live rows, as they were
-    first = publish(datasets, FIXTURE_METADATA, tmp_path / "full", full=True).outcome("layanan-mini")
-    assert first.status == "failed"
+    forced = publish(datasets, FIXTURE_METADATA, full, full=True).outcome("layanan-mini")
+    assert forced.status == "kept-previous"
     found = lambda o: [(i.code, i.row, i.field, i.message) for i in o.issues]  # noqa: E731
-    assert found(outcome) == found(first) != []
+    assert found(outcome) == found(forced) != []
+    assert table_digests(full) == before
 
 
 def test_a_row_changed_in_the_middle_takes_the_full_path(tmp_path):
     datasets, csv_file = mini(tmp_path)
-    build, full = tmp_path / "build", tmp_path / "full"
+    build = tmp_path / "build"
     assert publish(datasets, FIXTURE_METADATA, build).ok
+    full = baseline(build, tmp_path)
     csv_file.write_text(csv_file.read_text().replace("20000", "20001") + "6,2024-03-06,35.73.01.1002,12.5,false\n")
     report, lines = published(datasets, FIXTURE_METADATA, build)
     assert report.ok and "layanan-mini: not appended (data/pengaduan_mini.csv: the live rows changed)" in lines
     assert not any("appended 1 rows" in line for line in lines)
     assert publish(datasets, FIXTURE_METADATA, full, full=True).ok
+    assert changes(build) == changes(full)
     assert table_digests(build) == table_digests(full) and downloads(build) == downloads(full)
 
 
@@ -162,12 +203,13 @@ def test_a_quote_on_the_last_live_line_takes_the_full_path(tmp_path):
     """The live file could end inside a quoted cell (a reader keeps it open to the end of the file):
     new rows then would not parse alone as they do in the whole file."""
     datasets, csv_file = mini(tmp_path)
-    build, full = tmp_path / "build", tmp_path / "full"
+    build = tmp_path / "build"
     assert publish(datasets, FIXTURE_METADATA, build).ok
     with open(csv_file, "a") as file:
         file.write('6,2024-03-06,35.73.01.1002,1,true\n7,2024-03-07,"35.73.01.1002",12.5,false\n')
     report, lines = published(datasets, FIXTURE_METADATA, build)
     assert "layanan-mini: pengaduan_mini: appended 2 rows (5 live rows copied, not read)" in lines
+    full = baseline(build, tmp_path)
     with open(csv_file, "a") as file:
         file.write("8,2024-03-08,35.73.01.1002,1,true\n")
     report, lines = published(datasets, FIXTURE_METADATA, build)
@@ -175,4 +217,5 @@ def test_a_quote_on_the_last_live_line_takes_the_full_path(tmp_path):
     assert "layanan-mini: not appended (data/pengaduan_mini.csv: the last live line may leave a quoted cell open)" \
         in lines
     assert publish(datasets, FIXTURE_METADATA, full, full=True).ok
+    assert changes(build) == changes(full)
     assert table_digests(build) == table_digests(full) and downloads(build) == downloads(full)

@@ -12,7 +12,7 @@ import dataclasses
 import json
 import sqlite3
 from contextlib import ExitStack, closing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..catalog import Catalog, DatasetInfo, FileInfo
@@ -40,6 +40,7 @@ class Describing:
     staging: Path
     previous: Catalog | None = None
     previous_release: Path | None = None
+    appended: dict[str, tuple[int, int]] = field(default_factory=dict)  # table -> (live rows' largest rowid, rows added)
 
 
 @dataclass
@@ -60,7 +61,8 @@ def describe_packages(packages: list[LoadablePackage],
         conn = stack.enter_context(closing(sqlite3.connect(f"file:{release.staging / 'portal.db'}?mode=ro", uri=True)))
         comparison = None
         if release.previous is not None:
-            comparison = ReleaseComparison(release.staging / "portal.db", release.previous_release / "portal.db")
+            comparison = ReleaseComparison(release.staging / "portal.db", release.previous_release / "portal.db",
+                                           release.appended)
             stack.callback(comparison.close)
         for package in packages:
             try:

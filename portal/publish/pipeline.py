@@ -285,8 +285,10 @@ def write_release(build_dir: Path, staging: Path, previous_release: Path | None,
     store_objects(build_dir, staging, files)
     log("describe")
     outcomes = {outcome.name: outcome for outcome in report.datasets}
+    appended = {table: (plan.old_max_rowid[table], rows) for plan in getattr(database, "appended", {}).values()
+                for table, rows in plan.appended.items()}
     release = Describing(report.release_id, now.isoformat(timespec="microseconds"), metadata, loads, files, outcomes,
-                         staging, previous, previous_release)
+                         staging, previous, previous_release, appended)
     described, undescribed = describe_packages(packages, release)
     if undescribed:
         return None, undescribed
