@@ -219,3 +219,42 @@ def test_a_quote_on_the_last_live_line_takes_the_full_path(tmp_path):
     assert publish(datasets, FIXTURE_METADATA, full, full=True).ok
     assert changes(build) == changes(full)
     assert table_digests(build) == table_digests(full) and downloads(build) == downloads(full)
+
+
+def test_rows_appended_while_the_referenced_table_changed_are_all_checked_again(tmp_path):
+    """The live rows' keys are not looked up again when appending: a referenced table that changed
+    otherwise than by appending (here a kelurahan a live row points at is removed) sends the package
+    to the full path, which finds the live row that now points nowhere."""
+    datasets, csv_file = mini(tmp_path)
+    build = tmp_path / "build"
+    assert publish(datasets, FIXTURE_METADATA, build).ok
+    kelurahan = datasets / "wilayah-mini" / "data" / "kelurahan_mini.csv"
+    kelurahan.write_text(kelurahan.read_text().replace("35.73.01.1002,Arjosari,35.73.01\n", ""))
+    with open(csv_file, "a") as file:
+        file.write("6,2024-03-06,35.73.01.1001,12.5,false\n")
+    report, lines = published(datasets, FIXTURE_METADATA, build)
+    assert "layanan-mini: loaded in full, not appended (referenced tables not as live: kelurahan_mini)" in lines
+    layanan = report.outcome("layanan-mini")
+    assert layanan.status == "kept-previous" and [(i.code, i.row) for i in layanan.issues] == [("foreign-key", 3)]
+
+
+def test_rows_appended_to_a_table_with_coordinates_grow_its_geojson(tmp_path):
+    """sampel-hotspot-wifi: a text key also declared unique, coordinates (a GeoJSON download)."""
+    datasets = copy_datasets(tmp_path / "datasets", ROOT / "datasets" / "kode-wilayah-indonesia",
+                             ROOT / "datasets" / "sampel-hotspot-wifi")
+    descriptor = datasets / "sampel-hotspot-wifi" / "datapackage.json"
+    package = json.loads(descriptor.read_text())
+    package.pop("queries")  # one needs a table of another bundled package
+    descriptor.write_text(json.dumps(package, ensure_ascii=False, indent=2))
+    build = tmp_path / "build"
+    assert publish(datasets, ROOT / "metadata", build).ok
+    full = baseline(build, tmp_path)
+    with open(datasets / "sampel-hotspot-wifi" / "data" / "sampel_hotspot_wifi.csv", "a") as file:
+        file.write("HS-9001,Hotspot contoh 9001,taman,35.73.04.1005,-7.99,112.61,true,5\n"
+                   "HS-0000,Hotspot contoh 0000,pasar,35.73.03.1011,-8.01,112.64,false,0\n")
+    report, lines = published(datasets, ROOT / "metadata", build)
+    assert report.ok, report.all_issues()
+    assert any(line.startswith("sampel-hotspot-wifi: sampel_hotspot_wifi: appended 2 rows") for line in lines), lines
+    assert publish(datasets, ROOT / "metadata", full, full=True).ok
+    same_release(build, full)
+    assert any(name.endswith(".geojson") for name in downloads(build))

@@ -54,9 +54,11 @@ class AppendingDatabase(ReleaseDatabase):
     def _append(self, source: PackageSource, plan: AppendPlan) -> None:
         resources = source.descriptor["resources"]
         own = {r["name"] for r in resources}
-        missing = {t for r in resources for _, t, _ in key_references(r)} - own - set(self.loads)
-        if missing:
-            raise Unvouched(f"referenced tables not loaded: {', '.join(sorted(missing))}")
+        referenced = {t for r in resources for _, t, _ in key_references(r)} - own
+        if referenced - self.copied:
+            # Only the new rows' keys are looked up: the live rows' keys must still be there, so every
+            # table pointed at must be the live one (carried over) or the live one plus rows (appended).
+            raise Unvouched(f"referenced tables not as live: {', '.join(sorted(referenced - self.copied))}")
         types = field_types([*self.resources.values(), *resources])
         loaded = {}
         with self.savepoint(source.name):
@@ -77,8 +79,9 @@ def append_rows(conn: sqlite3.Connection, db, resource: dict, plan: AppendPlan, 
                 types: dict) -> TableLoad:
     """Check and insert the new rows of one table (already copied); its TableLoad for all rows."""
     table, schema = resource["name"], resource["schema"]
-    if any((f.get("constraints") or {}).get("unique") for f in schema["fields"]):
-        raise Unvouched("a unique column is checked against every row")
+    key = normalize_key(schema.get("primaryKey"))
+    if any((f.get("constraints") or {}).get("unique") and key != [f["name"]] for f in schema["fields"]):
+        raise Unvouched("a unique column is checked against every row")  # unless the key's index does it
     if not grown.excel_raw:
         raise Unvouched("the live Excel CSV has cells rewritten as text")
     conn.execute(f"DROP TABLE IF EXISTS temp.{TAIL}")
