@@ -40,7 +40,8 @@ class Describing:
     staging: Path
     previous: Catalog | None = None
     previous_release: Path | None = None
-    appended: dict[str, tuple[int, int]] = field(default_factory=dict)  # table -> (live rows' largest rowid, rows added)
+    # tables the live rows plus appended ones (publish/append.py): table -> (live largest rowid, rows added)
+    appended: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 @dataclass
