@@ -126,9 +126,7 @@ def insert_resource(conn: sqlite3.Connection, table: str, path: Path, resource: 
 
 def open_tail(path: Path, offset: int) -> io.TextIOBase:
     """The file from ``offset`` as text: plain UTF-8, as a BOM there is a character like any other."""
-    raw = open(path, "rb")
-    raw.seek(offset)
-    return io.TextIOWrapper(raw, encoding="utf-8", newline="")
+    return open_counted(path, offset, newline="", encoding="utf-8")
 
 
 FORMULA_START_CODES = "61, 43, 45, 64, 9, 13"  # unicode() of = + - @ tab CR (cast.FORMULA_START)

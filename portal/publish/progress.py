@@ -58,13 +58,16 @@ def package(name: str, files: list[Path]) -> Iterator[None]:
         watcher.done(name)
 
 
-def open_counted(path: Path, **text_options) -> io.TextIOBase:
-    """The file opened as text, reporting the bytes read to the watcher, if any."""
+def open_counted(path: Path, offset: int = 0, **text_options) -> io.TextIOBase:
+    """The file opened as text (from byte ``offset``), reporting the bytes read to the watcher, if any."""
     watcher, name = _watcher.get(), _package.get()
+    if offset:
+        raw = open(path, "rb")
+        raw.seek(offset)
     if watcher is None or name is None:
-        return open(path, **text_options)
-    return io.TextIOWrapper(io.BufferedReader(_Counting(open(path, "rb"), watcher, name), READ_CHUNK),
-                            **text_options)
+        return io.TextIOWrapper(raw, **text_options) if offset else open(path, **text_options)
+    raw = raw if offset else open(path, "rb")
+    return io.TextIOWrapper(io.BufferedReader(_Counting(raw, watcher, name), READ_CHUNK), **text_options)
 
 
 ROWS_BATCH = 10_000
