@@ -61,6 +61,8 @@ class AppendingDatabase(ReleaseDatabase):
             raise Unvouched(f"referenced tables not as live: {', '.join(sorted(referenced - self.copied))}")
         types = field_types([*self.resources.values(), *resources])
         loaded = {}
+        plan.appended.clear()  # what an earlier attempt, rolled back, noted
+        plan.old_max_rowid.clear()
         with self.savepoint(source.name):
             for resource in self._load_order(source):
                 name = resource["name"]
@@ -94,7 +96,7 @@ def append_rows(conn: sqlite3.Connection, db, resource: dict, plan: AppendPlan, 
         if blank_rows:
             raise Unvouched("blank rows")
         odd = [c for c in columns if found[c.name].odd]
-        if odd:  # cells frictionless must read: their formula-like test and row order are not the loader's
+        if odd:  # a full load would then say "maybe formula-like", and read every cell of the Excel CSV
             raise Unvouched("new cells in a non-canonical form")
         for column in columns:
             check_constraints(conn, TAIL, column, found[column.name])
