@@ -10,10 +10,11 @@ import random
 import shutil
 import sys
 
+import pyarrow.parquet as pq
 import pytest
 
 from portal.catalog import Catalog
-from portal.publish import load, parquet_downloads, publish
+from portal.publish import append_downloads, load, parquet_downloads, publish
 from portal.publish.release import check_release
 from portal.releases import current_release_id, releases_dir
 
@@ -36,17 +37,28 @@ def published(datasets, metadata, build, **options):
     return report, lines
 
 
-def downloads(build) -> dict[str, bytes]:
-    """Every download but XLSX files (which carry the time they were written)."""
+def downloads(build) -> dict[str, object]:
+    """Every download but XLSX files (which carry the time they were written): the bytes, or for
+    Parquet what a reader gets (appended rows come in row groups of their own): rows, types, metadata."""
     folder = live(build) / "downloads"
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and p.suffix != ".xlsx"}
+    return {p.relative_to(folder).as_posix(): parquet_content(p) if p.suffix == ".parquet" else p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file() and p.suffix != ".xlsx"}
+
+
+def parquet_content(path):
+    table = pq.read_table(path)
+    return table.schema, table.schema.metadata, table.to_pydict()
 
 
 def checksums(build) -> dict[str, str]:
     files = json.loads((live(build) / "manifest.json").read_text())["files"]
     return {path: entry["sha256"] for path, entry in files.items()
-            if path.startswith(("files/", "downloads/")) and not path.endswith(".xlsx")}
+            if path.startswith(("files/", "downloads/")) and not path.endswith((".xlsx", ".parquet"))}
+
+
+def row_groups(build, package, table) -> list[int]:
+    metadata = pq.ParquetFile(live(build) / "downloads" / package / f"{table}.parquet").metadata
+    return [metadata.row_group(i).num_rows for i in range(metadata.num_row_groups)]
 
 
 def changes(build) -> dict[str, list]:
@@ -78,6 +90,7 @@ def generated(tmp_path, monkeypatch):
     """kode-wilayah-indonesia and a 1,500-row generated package (full-text searchable text, a foreign
     key, enums); small row groups and count limits, so both sides of each are exercised."""
     monkeypatch.setattr(parquet_downloads, "ROW_GROUP_ROWS", 256)
+    monkeypatch.setattr(append_downloads, "MAX_SHORT_ROW_GROUPS", 2)
     monkeypatch.setattr(load, "EXACT_DISTINCT_MAX_ROWS", 1_000)
     datasets = tmp_path / "datasets"
     shutil.copytree(ROOT / "datasets" / "kode-wilayah-indonesia", datasets / "kode-wilayah-indonesia")
@@ -98,6 +111,7 @@ def test_appended_rows_load_alone_and_the_release_equals_a_full_publish(generate
     same_release(build, full)
     added = changes(build)["tambah"][-1][1]["resources"][0]
     assert (added["added"], added["removed"], added["changed"]) == (60, 0, 0)
+    assert row_groups(build, "tambah", TABLE) == [256] * 5 + [220, 60]  # the live ones copied as bytes
 
     full = baseline(build, tmp_path)
     append_rows(generated / "tambah", 1_561, 300, random.Random(5))  # appended to an appended release
@@ -106,6 +120,8 @@ def test_appended_rows_load_alone_and_the_release_equals_a_full_publish(generate
     assert publish(generated, ROOT / "metadata", full, full=True).ok
     same_release(build, full)
     assert [number for number, _ in changes(build)["tambah"]] == [1, 2, 3]
+    # two short row groups already (MAX_SHORT_ROW_GROUPS): written again, as a full publish writes it
+    assert row_groups(build, "tambah", TABLE) == row_groups(full, "tambah", TABLE) == [256] * 7 + [68]
 
 
 def mini(tmp_path):

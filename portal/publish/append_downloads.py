@@ -3,9 +3,9 @@ format allows, to the same content a full build gives.
 
 Excel CSV: the live file plus the new bytes of the CSV (append.py made sure no new cell looks like a
 formula and the live file was the plain bytes). JSON and GeoJSON: the live file up to its closing
-bracket, then the new rows. Parquet: the live row groups are copied (decoded and encoded again by
-pyarrow, with no SQLite read) and the last partial one refilled, so the row groups are those of a
-full build. XLSX (up to XLSX_BUILD_MAX_ROWS) and the zip, which compresses the whole CSV, are built
+bracket, then the new rows. Parquet: the live row groups are copied as bytes and the new rows
+follow in row groups of their own (parquet_append.py); after a few appends, the file is written
+again with full row groups, the live ones decoded by pyarrow (no SQLite read). XLSX (up to XLSX_BUILD_MAX_ROWS) and the zip, which compresses the whole CSV, are built
 again. Tables that did not grow keep the live files (hard links). Whatever fails to grow is built
 the full way instead.
 """
@@ -26,6 +26,7 @@ from .charts import find_geo
 from .downloads import (GEOJSON_END, JSON_END, XLSX_BUILD_MAX_ROWS, XlsxJob, geojson_features, guarded, json_rows,
                         write_excel_csv, write_geojson, write_json_rows, zip_extra)
 from . import parquet_downloads  # ROW_GROUP_ROWS read at call time, as write_parquet does
+from .parquet_append import append_row_groups
 from .parquet_downloads import arrow_schema, batch, quoted, write_parquet
 from .release import write_zip
 from .report import Issue
@@ -104,15 +105,31 @@ def append_framed(old: Path, path: Path, end: str, old_rows: int, batches) -> No
         out.write(closing)
 
 
+# Row groups shorter than ROW_GROUP_ROWS a Parquet file may gather, one or more per append, before an
+# append rewrites it with full row groups (as write_parquet writes them): readers skip by row group.
+MAX_SHORT_ROW_GROUPS = 8
+
+
 def grow_parquet(old: Path, conn: sqlite3.Connection, resource: dict, after: int, path: Path) -> None:
-    """The live row groups, then the new rows: the last partial group filled up first, so every group
-    but the last has ROW_GROUP_ROWS rows, as write_parquet writes them."""
+    """The live file's row groups, then the new rows'. While the file has few short row groups, the
+    live ones are copied as bytes (parquet_append.py); otherwise they are decoded and written again,
+    the last partial one filled up first, so every group but the last has ROW_GROUP_ROWS rows."""
     schema, group_rows = arrow_schema(resource), parquet_downloads.ROW_GROUP_ROWS
     live = pq.ParquetFile(old)
     if not live.schema_arrow.equals(schema):
         raise ValueError(f"{old.name} has another schema")
     selected = ", ".join(quoted(f["name"]) for f in resource["schema"]["fields"])
     cursor = conn.execute(f"select {selected} from {quoted(resource['name'])} where rowid > ? order by rowid", [after])
+    short = sum(live.metadata.row_group(i).num_rows < group_rows for i in range(live.num_row_groups))
+    if short < MAX_SHORT_ROW_GROUPS:
+        rows = cursor.fetchmany(4 * group_rows + 1)
+        if len(rows) <= 4 * group_rows:  # more new rows are streamed below instead
+            try:
+                return append_row_groups(old, batch(rows, schema), path, group_rows)
+            except ValueError:  # a footer this module does not know: written again below
+                path.unlink(missing_ok=True)
+        cursor = conn.execute(f"select {selected} from {quoted(resource['name'])} where rowid > ? order by rowid",
+                              [after])
     with pq.ParquetWriter(path, schema, compression="zstd") as writer:
         pending = None
         for group in range(live.num_row_groups):
