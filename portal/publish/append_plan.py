@@ -62,7 +62,7 @@ def append_plans(sources: list[PackageSource], live: Catalog | None, previous_re
             continue
         try:
             plan = package_plan(source, previous_release, manifest, loads_of(source.name))
-        except (OSError, ValueError, KeyError, TypeError) as error:  # anything odd: the full path decides
+        except Exception as error:  # noqa: BLE001 - anything odd (a malformed descriptor...): the full path decides
             plan = f"{type(error).__name__}: {error}"
         if isinstance(plan, AppendPlan):
             plans[source.name] = plan
