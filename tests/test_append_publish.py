@@ -274,3 +274,60 @@ def test_rows_appended_to_a_table_with_coordinates_grow_its_geojson(tmp_path):
     assert publish(datasets, ROOT / "metadata", full, full=True).ok
     same_release(build, full)
     assert any(name.endswith(".geojson") for name in downloads(build))
+
+
+@pytest.mark.parametrize("bom, newline", [(True, "\r\n"), (False, "\r\n"), (True, "\n")], ids=["bom-crlf", "crlf", "bom"])
+def test_a_file_with_a_bom_or_crlf_line_ends_grows_like_a_full_publish(tmp_path, bom, newline):
+    datasets, csv_file = mini(tmp_path)
+    text = csv_file.read_text().replace("\n", newline)
+    csv_file.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode())
+    build = tmp_path / "build"
+    assert publish(datasets, FIXTURE_METADATA, build).ok
+    full = baseline(build, tmp_path)
+    with open(csv_file, "ab") as file:
+        file.write(f"6,2024-03-06,35.73.01.1002,12.5,false{newline}".encode())
+    report, lines = published(datasets, FIXTURE_METADATA, build)
+    assert "layanan-mini: pengaduan_mini: appended 1 rows (5 live rows copied, not read)" in lines
+    assert publish(datasets, FIXTURE_METADATA, full, full=True).ok
+    assert table_digests(build) == table_digests(full) and comparable(build) == comparable(full)
+    assert downloads(build) == downloads(full) and checksums(build) == checksums(full)
+
+
+def test_a_new_cell_that_looks_like_a_formula_takes_the_full_path(generated, tmp_path):
+    """Its Excel CSV is rewritten with such cells shown as text: the live one cannot just grow."""
+    build = tmp_path / "build"
+    assert publish(generated, ROOT / "metadata", build).ok
+    full = baseline(build, tmp_path)
+    with open(generated / "tambah" / "data" / "laporan.csv", "a") as file:
+        file.write("1501,2024-05-01T10:00:00,kebersihan,35.73.01.1001,selesai,3,12.5,=HYPERLINK(\"x\")\n")
+    report, lines = published(generated, ROOT / "metadata", build)
+    assert report.ok and "tambah: loaded in full, not appended (new cells look like spreadsheet formulas)" in lines
+    assert [i.code for i in report.outcome("tambah").issues] == ["portal-formula-cell"]
+    assert publish(generated, ROOT / "metadata", full, full=True).ok
+    same_release(build, full)
+
+
+def test_parquet_row_groups_appended_as_bytes_read_as_one_table(tmp_path):
+    """Every download type (integers, numbers, booleans, dates, text), nulls, and many row groups."""
+    import datetime
+
+    import pyarrow as pa
+
+    from portal.publish.parquet_append import append_row_groups
+
+    schema = pa.schema([("n", pa.int64()), ("x", pa.float64()), ("b", pa.bool_()), ("d", pa.date32()),
+                        ("s", pa.string())])
+
+    def rows(start, stop):
+        return pa.table({"n": [i if i % 5 else None for i in range(start, stop)],
+                         "x": [i / 7 for i in range(start, stop)], "b": [i % 3 == 0 for i in range(start, stop)],
+                         "d": [datetime.date(2024, 1, 1) + datetime.timedelta(days=i % 400) for i in range(start, stop)],
+                         "s": [None if i % 11 == 0 else f"teks {i}" for i in range(start, stop)]}, schema=schema)
+
+    live, grown = tmp_path / "live.parquet", tmp_path / "grown.parquet"
+    with pq.ParquetWriter(live, schema, compression="zstd") as writer:
+        writer.write_table(rows(0, 1_000), row_group_size=100)
+    append_row_groups(live, rows(1_000, 1_250), grown, 100)
+    assert pq.read_table(grown).equals(rows(0, 1_250))
+    assert [pq.ParquetFile(grown).metadata.row_group(i).num_rows for i in range(13)] == [100] * 12 + [50]
+    assert pq.ParquetFile(grown).schema_arrow == pq.ParquetFile(live).schema_arrow
