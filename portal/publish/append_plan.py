@@ -85,6 +85,8 @@ def package_plan(source: PackageSource, previous_release: Path, manifest: dict, 
     if old_files.keys() != new_files.keys():
         return "files were added or removed"
     by_path = {r.get("path"): r for r in descriptor["resources"]}
+    if len(by_path) != len(descriptor["resources"]):
+        return "resources share a file"
     grown = {}
     for relative, content in new_files.items():
         old = old_files[relative]
