@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from portal.catalog import Catalog
-from portal.publish import append_downloads, load, parquet_downloads, publish
+from portal.publish import append_downloads, describe, load, parquet_downloads, publish
 from portal.publish.release import check_release
 from portal.releases import current_release_id, releases_dir
 
@@ -98,12 +98,16 @@ def generated(tmp_path, monkeypatch):
     return datasets
 
 
-def test_appended_rows_load_alone_and_the_release_equals_a_full_publish(generated, tmp_path):
+def test_appended_rows_load_alone_and_the_release_equals_a_full_publish(generated, tmp_path, monkeypatch):
     build = tmp_path / "build"
     assert publish(generated, ROOT / "metadata", build).ok
     full = baseline(build, tmp_path)
     append_rows(generated / "tambah", 1_501, 60, random.Random(4))
+    computed, compute_chart = [], describe.compute_chart
+    monkeypatch.setattr(describe, "compute_chart", lambda conn, table, plan, types: computed.append(
+        (table, plan["type"])) or compute_chart(conn, table, plan, types))
     report, lines = published(generated, ROOT / "metadata", build)
+    assert (TABLE, "line") not in computed  # the count per month: the live chart's plus the new rows'
     assert report.ok, report.all_issues()
     assert f"tambah: {TABLE}: appended 60 rows (1500 live rows copied, not read)" in lines
     assert report.outcome("tambah").rows == 1_560 and report.outcome("kode-wilayah-indonesia").reused_from

@@ -120,7 +120,7 @@ def append_rows(conn: sqlite3.Connection, db, resource: dict, plan: AppendPlan, 
         conn.execute(f"DROP TABLE IF EXISTS temp.{TAIL}")
     plan.appended[table], plan.old_max_rowid[table] = rows, old_max
     old = plan.loads[table]
-    return TableLoad(old.package, old.rows + rows, stats, formula_like=False)
+    return TableLoad(old.package, old.rows + rows, stats, formula_like=False, earlier=(old.charts or [], old_max))
 
 
 def tail_has_formula(grown: GrownTable, resource: dict) -> bool:

@@ -53,6 +53,7 @@ class TableLoad:
     stats: dict[str, ColumnStats] = field(default_factory=dict)
     formula_like: bool | None = None  # some text cell starts like a spreadsheet formula (None: not known)
     charts: list | None = None  # a carried-over table's charts (catalog ChartInfo); None: compute them
+    earlier: tuple | None = None  # an appended table's (live charts, live rows' largest rowid): append_charts.py
 
 
 class ReleaseDatabase:
