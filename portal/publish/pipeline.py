@@ -113,12 +113,12 @@ def build_release(run: Run, sources: list[PackageSource]) -> tuple[PublishReport
     reused = carried_over(sources, live, run.only, run.full)
     now = datetime.datetime.now(datetime.timezone.utc)
     release_id = new_release_id(build_dir, now)
-    staging, database = start_staging(build_dir, release_id), None
     # packages whose CSV files only gained rows load just those (append.py); any doubt, the full path
     plans, whole = append_plans(sources, live, previous_release, reused, run.full,
                                 lambda name: previous_loads(live, name))
     for name, reason in whole.items():
         log(f"{name}: not appended ({reason})")
+    staging, database = start_staging(build_dir, release_id), None
     try:
         database = AppendingDatabase(staging / "portal.db", previous_release / "portal.db" if previous_release else None,
                                      plans)
