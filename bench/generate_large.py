@@ -37,14 +37,10 @@ def generate(out: Path, rows: int, seed: int = 7) -> Path:
 def write_package(folder: Path, table: str, title: str, rows: int, rng: random.Random) -> None:
     """One package: a ``rows``-row laporan table with a foreign key into kode-wilayah-indonesia."""
     (folder / "data").mkdir(parents=True, exist_ok=True)
-    codes, start = kelurahan_codes(), datetime(2024, 1, 1)
     with open(folder / "data" / "laporan.csv", "w", newline="", encoding="utf-8") as file:
         writer = csv.writer(file, lineterminator="\n")
         writer.writerow(["id", "waktu", "kategori", "kode_kelurahan", "status", "jumlah", "nilai", "keterangan"])
-        for i in range(1, rows + 1):
-            writer.writerow([i, (start + timedelta(seconds=rng.randrange(63_000_000))).isoformat(timespec="seconds"),
-                             rng.choice(CATEGORIES), rng.choice(codes), rng.choice(STATUSES), rng.randrange(1, 500),
-                             round(rng.uniform(0, 10_000), 2), " ".join(rng.choices(WORDS, k=rng.randrange(2, 9)))])
+        write_rows(writer, 1, rows, rng)
     field = lambda name, kind, **extra: {"name": name, "type": kind, "title": name, "description": name, **extra}  # noqa: E731
     descriptor = {
         "name": folder.name, "title": f"{title} (Data sampel sintetis)", "description": "Benchmark.",
@@ -61,6 +57,21 @@ def write_package(folder: Path, table: str, title: str, rows: int, rng: random.R
                 "package": "kode-wilayah-indonesia", "resource": "kota_malang_kelurahan", "fields": ["kode"]}}]}}],
     }
     (folder / "datapackage.json").write_text(json.dumps(descriptor, indent=2))
+
+
+def write_rows(writer, first: int, rows: int, rng: random.Random) -> None:
+    """``rows`` laporan rows with ids from ``first`` on."""
+    codes, start = kelurahan_codes(), datetime(2024, 1, 1)
+    for i in range(first, first + rows):
+        writer.writerow([i, (start + timedelta(seconds=rng.randrange(63_000_000))).isoformat(timespec="seconds"),
+                         rng.choice(CATEGORIES), rng.choice(codes), rng.choice(STATUSES), rng.randrange(1, 500),
+                         round(rng.uniform(0, 10_000), 2), " ".join(rng.choices(WORDS, k=rng.randrange(2, 9)))])
+
+
+def append_rows(folder: Path, first: int, rows: int, rng: random.Random) -> None:
+    """Append ``rows`` new rows (ids from ``first``) to the package's laporan.csv; older rows untouched."""
+    with open(folder / "data" / "laporan.csv", "a", newline="", encoding="utf-8") as file:
+        write_rows(csv.writer(file, lineterminator="\n"), first, rows, rng)
 
 
 if __name__ == "__main__":

@@ -64,13 +64,15 @@ def larger_datasets(folder):
 
 @pytest.fixture()
 def live(tmp_path):
-    """A build with a live release, and the datasets with one file changed since, so that publishing
-    loads, copies and builds downloads again: (datasets, build, state of the build)."""
+    """A build with a live release, and the datasets with one file changed since (a row inserted
+    before the others, not appended: publish/append.py would load only an appended one), so that
+    publishing loads, copies and builds downloads again: (datasets, build, state of the build)."""
     datasets = larger_datasets(tmp_path / "d")
     build = tmp_path / "build"
     assert publish(datasets, build).exit_code == 0
-    with open(datasets / "wilayah-mini" / "data" / "kecamatan_mini.csv", "a") as file:
-        file.write("35.73.999,Kecamatan Baru\n")
+    path = datasets / "wilayah-mini" / "data" / "kecamatan_mini.csv"
+    header, rows = path.read_text().split("\n", 1)
+    path.write_text(f"{header}\n35.73.999,Kecamatan Baru\n{rows}")
     return datasets, build, state(build)
 
 
@@ -107,11 +109,14 @@ def limit_pages(monkeypatch, pages=None):
     monkeypatch.setattr(load, "connect", limited)
 
 
-@pytest.mark.parametrize("changed", [True, False], ids=["loaded", "carried-over"])
+@pytest.mark.parametrize("changed", ["loaded", "appended", "carried-over"])
 def test_sqlite_full_while_loading_names_the_table_and_the_database(live, monkeypatch, changed):
     datasets, build, before = live
-    if not changed:  # both packages unchanged: their tables are copied from the live release's database
+    if changed == "carried-over":  # both packages unchanged: their tables are copied from the live release's database
         (datasets / "wilayah-mini" / "data" / "kecamatan_mini.csv").write_text(KECAMATAN)
+    elif changed == "appended":  # the live table copied, then the new row loaded alone (publish/append.py)
+        path = datasets / "wilayah-mini" / "data" / "kecamatan_mini.csv"
+        path.write_text(KECAMATAN + "35.73.999,Kecamatan Baru\n")
     limit_pages(monkeypatch, 3)
     table, package = "kecamatan_mini", "wilayah-mini"
     result = publish(datasets, build)

@@ -17,6 +17,7 @@ import frictionless
 from ..formats import GENERATED
 from ..catalog import DatasetInfo, FieldInfo, FileInfo, ForeignKey, QueryInfo, ResourceInfo, ValidationInfo
 from ..labels import label_column
+from .append_charts import grown_chart
 from .charts import compute_chart, find_geo, plan_charts
 from .maps import compute_map, plan_map
 from .descriptor import foreign_keys, normalize_key
@@ -34,8 +35,9 @@ def charts_of(conn: sqlite3.Connection, resource: dict, load: TableLoad, types: 
     """The table's charts; one that cannot be computed is left out (a chart never stops a publish)."""
     charts = []
     for plan in plan_charts(resource, load.stats, load.rows, conn):
-        try:
-            charts.append(compute_chart(conn, resource["name"], plan, types))
+        try:  # an appended table's chart, where it adds up exactly, from its live chart and the new rows
+            charts.append(grown_chart(conn, resource["name"], plan, types, load.stats, load.earlier)
+                          or compute_chart(conn, resource["name"], plan, types))
         except (sqlite3.Error, ValueError, TypeError, ZeroDivisionError, OverflowError):
             continue
     return charts

@@ -22,9 +22,11 @@ def quoted(name: str) -> str:
 class ReleaseComparison:
     """Read-only connection to the new database with the previous one attached as ``old``."""
 
-    def __init__(self, new_db: Path, old_db: Path):
+    def __init__(self, new_db: Path, old_db: Path, appended: dict[str, tuple[int, int]] | None = None):
         self.conn = sqlite3.connect(f"file:{new_db}?mode=ro", uri=True)
         self.conn.execute("ATTACH DATABASE ? AS old", (f"file:{old_db}?mode=ro&immutable=1",))
+        # tables that are the old table plus rows (publish/append.py): (old largest rowid, rows added)
+        self.appended = appended or {}
 
     def close(self) -> None:
         self.conn.close()
@@ -63,10 +65,38 @@ class ReleaseComparison:
         differs = joined([f"n.{quoted(c)} IS NOT o.{quoted(c)}" for c in others], "OR")
         both_differ = f"FROM main.{t} n JOIN old.{t} o ON {match} WHERE {differs}"
         change.compared_by = "primary key"
+        order = self.scan_order(f"SELECT {shown} {only_new}", table, key) if table in self.appended else None
+        if order is not None:
+            # The old rows were copied as they are and every new key is new (the key's index saw to it):
+            # only the new rows differ, and the first of them in the scan's order are the samples.
+            after, rows = self.appended[table]
+            change.added, change.removed, change.changed = rows, 0, 0
+            change.sample_added = self.keys(f"SELECT {shown} FROM main.{t} n WHERE n.rowid > {int(after)} "
+                                            f"ORDER BY {order}")
+            change.sample_removed, change.sample_changed = [], []
+            return
         change.added, change.sample_added = self.scalar(f"SELECT count(*) {only_new}"), self.keys(f"SELECT {shown} {only_new}")
         change.removed, change.sample_removed = self.scalar(f"SELECT count(*) {only_old}"), self.keys(f"SELECT {shown} {only_old}")
         change.changed, change.sample_changed = (self.scalar(f"SELECT count(*) {both_differ}"),
                                                  self.keys(f"SELECT {shown} {both_differ}"))
+
+    def scan_order(self, sql: str, table: str, key: list[str]) -> str | None:
+        """The order SQLite reads the new table in for ``sql``, as an ORDER BY: rowid order (the table
+        itself) or an index's (its columns, then rowid); None for any other plan."""
+        plan = self.conn.execute(f"EXPLAIN QUERY PLAN {sql}").fetchall()
+        scan = plan[0][3] if plan else ""
+        if scan == "SCAN n":
+            return "n.rowid"
+        for prefix in ("SCAN n USING COVERING INDEX ", "SCAN n USING INDEX "):
+            if scan.startswith(prefix):
+                columns = self.conn.execute("SELECT name, \"desc\", coll, key FROM pragma_index_xinfo(?, 'main')",
+                                            [scan[len(prefix):]]).fetchall()
+                keyed = [name for name, _, _, is_key in columns if is_key]
+                if not keyed or None in keyed or any(d or c != "BINARY" for _, d, c, k in columns if k):
+                    return None  # an index on an expression, descending or with a collation: not replayed
+                # "+": sorting the new rows, rather than reading the whole index for them
+                return ", ".join(f"+n.{quoted(name)}" for name in keyed) + ", n.rowid"
+        return None
 
     def compare_whole_rows(self, change: ResourceChange, table: str, columns: list[str]) -> None:
         # Without a shared key, rows are matched by all their values: a changed row counts

@@ -61,9 +61,7 @@ def build_downloads(staging: Path, package_name: str, package_folder: Path, desc
     A generated file that fails is left out and reported (the validated CSV and the rest still publish)."""
     target = staging / "downloads" / package_name
     target.mkdir(parents=True, exist_ok=True)
-    extra = {"README.md": readme(descriptor).encode("utf-8")}
-    if cross_package_keys(descriptor) or has_geometry(descriptor):
-        extra["datapackage.json"] = standalone_descriptor(descriptor)
+    extra = zip_extra(descriptor)
     # zlib lets go of the GIL: the zip compresses on the second core while the other formats are written
     xlsx, issues, children = [], [], []
     with ThreadPoolExecutor(max_workers=1) as background, killing(children):
@@ -108,6 +106,14 @@ def killing(children: list[subprocess.Popen]):
             if child.poll() is None:
                 child.kill()
                 child.wait()
+
+
+def zip_extra(descriptor: dict) -> dict[str, bytes]:
+    """The zip's files that are not the package's own: a README, and a standalone descriptor if needed."""
+    extra = {"README.md": readme(descriptor).encode("utf-8")}
+    if cross_package_keys(descriptor) or has_geometry(descriptor):
+        extra["datapackage.json"] = standalone_descriptor(descriptor)
+    return extra
 
 
 def guarded(path: Path, write, file: str) -> list[Issue]:
@@ -241,72 +247,85 @@ JSON_BATCH_BYTES = 64 * 1024 ** 2
 
 
 def write_json_rows(conn: sqlite3.Connection, table: str, columns: list[str], path: Path) -> None:
-    """A JSON array of objects, one per line, written in batches so a large table never sits in memory.
-    SQLite's json_object encodes the rows (in C), as Datasette's JSON would show the values; a table too
-    wide for one json_object call (wide.JSON_PAIRS) is encoded by Python instead."""
-    if len(columns) > JSON_PAIRS:
-        return write_json_rows_one_by_one(conn, table, columns, path)
-    pairs = ", ".join(f"'{column}', {quoted(column)}" for column in columns)  # names are SQL identifiers
-    rows = f"SELECT rowid AS r, json_object({pairs}) AS j FROM {quoted(table)}"
-    first = f"SELECT group_concat(j, ',\n'), max(r), count(*) FROM ({rows} ORDER BY rowid LIMIT {JSON_BATCH})"
-    after = f"SELECT group_concat(j, ',\n'), max(r), count(*) FROM ({rows} WHERE rowid > ? ORDER BY rowid LIMIT {JSON_BATCH})"
-    limit = conn.getlimit(sqlite3.SQLITE_LIMIT_LENGTH)
-    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, JSON_BATCH_BYTES)
-    try:
-        with open(path, "w", encoding="utf-8") as out:
-            out.write("[")
-            separator, last = "\n", None
-            while True:
-                try:
-                    text, last_row, count = conn.execute(first if last is None else after,
-                                                         () if last is None else (last,)).fetchone()
-                except sqlite3.DataError:  # "string or blob too big": this batch one row at a time
-                    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, limit)
-                    batch = conn.execute(f"{rows}{'' if last is None else ' WHERE rowid > ?'} ORDER BY rowid "
-                                         f"LIMIT {JSON_BATCH}", () if last is None else (last,)).fetchall()
-                    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, JSON_BATCH_BYTES)
-                    text, last_row, count = ",\n".join(j for _, j in batch), batch[-1][0] if batch else None, len(batch)
-                if not count:
-                    break
-                out.write(separator + text)
-                separator, last = ",\n", last_row
-            out.write("\n]\n")
-    finally:
-        conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, limit)
-
-
-def write_json_rows_one_by_one(conn: sqlite3.Connection, table: str, columns: list[str], path: Path) -> None:
-    selected = ", ".join(quoted(column) for column in columns)
-    cursor = conn.execute(f"select {selected} from {quoted(table)} order by rowid")
+    """A JSON array of objects, one per line, written in batches so a large table never sits in memory."""
     with open(path, "w", encoding="utf-8") as out:
         out.write("[")
         separator = "\n"
-        while batch := cursor.fetchmany(JSON_BATCH):
-            out.write(separator + ",\n".join(json.dumps(dict(zip(columns, row)), ensure_ascii=False, separators=(",", ":"))
-                                             for row in batch))
+        for batch in json_rows(conn, table, columns):
+            out.write(separator + ",\n".join(batch))
             separator = ",\n"
-        out.write("\n]\n")
+        out.write(JSON_END)
+
+
+JSON_END = "\n]\n"  # what ends a JSON download (appended rows go before it: append_downloads.py)
+GEOJSON_END = "\n]}\n"
+
+
+def json_rows(conn: sqlite3.Connection, table: str, columns: list[str], after: int | None = None):
+    """Batches of the rows as JSON objects, in rowid order (only rowids above ``after``, if given), each a
+    list of texts to join with ",\n". SQLite's json_object encodes the rows (in C), as Datasette's JSON would
+    show the values; a table too wide for one json_object call (wide.JSON_PAIRS) is encoded by Python."""
+    if len(columns) > JSON_PAIRS:
+        return json_rows_by_python(conn, table, columns, after)
+    return json_rows_by_sqlite(conn, table, columns, after)
+
+
+def json_rows_by_sqlite(conn: sqlite3.Connection, table: str, columns: list[str], after: int | None):
+    """Each batch one text, joined by SQLite (group_concat): no Python object per row."""
+    pairs = ", ".join(f"'{column}', {quoted(column)}" for column in columns)  # names are SQL identifiers
+    rows = f"SELECT rowid AS r, json_object({pairs}) AS j FROM {quoted(table)}"
+    while True:
+        where, bound = ("WHERE rowid > ? ", (after,)) if after is not None else ("", ())
+        batch = f"SELECT group_concat(j, ',\n'), max(r), count(*) FROM ({rows} {where}ORDER BY rowid LIMIT {JSON_BATCH})"
+        limit = conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, JSON_BATCH_BYTES)  # only while SQLite joins the batch
+        try:
+            text, last, count = conn.execute(batch, bound).fetchone()
+        except sqlite3.DataError:  # "string or blob too big": this batch one row at a time
+            conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, limit)
+            found = conn.execute(f"{rows} {where}ORDER BY rowid LIMIT {JSON_BATCH}", bound).fetchall()
+            text, last, count = ",\n".join(j for _, j in found), found[-1][0] if found else None, len(found)
+        finally:
+            conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, limit)
+        if not count:
+            return
+        yield [text]
+        after = last
+
+
+def json_rows_by_python(conn: sqlite3.Connection, table: str, columns: list[str], after: int | None):
+    where, bound = ("where rowid > ? ", [after]) if after is not None else ("", [])
+    selected = ", ".join(quoted(column) for column in columns)
+    cursor = conn.execute(f"select {selected} from {quoted(table)} {where}order by rowid", bound)
+    while batch := cursor.fetchmany(JSON_BATCH):
+        yield [json.dumps(dict(zip(columns, row)), ensure_ascii=False, separators=(",", ":")) for row in batch]
 
 
 def write_geojson(conn: sqlite3.Connection, table: str, columns: list[str], geo, path: Path) -> None:
     """A FeatureCollection: one point per row, every column as a property (a row without both
     coordinates has a null geometry, as RFC 7946 allows), streamed like the JSON download."""
-    selected = ", ".join(quoted(column) for column in columns)
-    cursor = conn.execute(f"select {selected} from {quoted(table)} order by rowid")
-    lat, lon = columns.index(geo.latitude), columns.index(geo.longitude)
     with open(path, "w", encoding="utf-8") as out:
         out.write('{"type": "FeatureCollection", "features": [')
         separator = "\n"
-        while batch := cursor.fetchmany(JSON_BATCH):
-            features = []
-            for row in batch:
-                point = {"type": "Point", "coordinates": [row[lon], row[lat]]} \
-                    if row[lat] is not None and row[lon] is not None else None
-                features.append(json.dumps({"type": "Feature", "geometry": point,
-                                            "properties": dict(zip(columns, row))}, ensure_ascii=False))
+        for features in geojson_features(conn, table, columns, geo):
             out.write(separator + ",\n".join(features))
             separator = ",\n"
-        out.write("\n]}\n")
+        out.write(GEOJSON_END)
+
+
+def geojson_features(conn: sqlite3.Connection, table: str, columns: list[str], geo, after: int | None = None):
+    """Batches of the rows as GeoJSON features, in rowid order (only rowids above ``after``, if given)."""
+    where, bound = ("where rowid > ? ", [after]) if after is not None else ("", [])
+    selected = ", ".join(quoted(column) for column in columns)
+    cursor = conn.execute(f"select {selected} from {quoted(table)} {where}order by rowid", bound)
+    lat, lon = columns.index(geo.latitude), columns.index(geo.longitude)
+    while batch := cursor.fetchmany(JSON_BATCH):
+        features = []
+        for row in batch:
+            point = {"type": "Point", "coordinates": [row[lon], row[lat]]} \
+                if row[lat] is not None and row[lon] is not None else None
+            features.append(json.dumps({"type": "Feature", "geometry": point,
+                                        "properties": dict(zip(columns, row))}, ensure_ascii=False))
+        yield features
 
 
 def readme(descriptor: dict) -> str:

@@ -12,7 +12,7 @@ import dataclasses
 import json
 import sqlite3
 from contextlib import ExitStack, closing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..catalog import Catalog, DatasetInfo, FileInfo
@@ -40,6 +40,8 @@ class Describing:
     staging: Path
     previous: Catalog | None = None
     previous_release: Path | None = None
+    # tables the live rows plus appended ones (publish/append.py): table -> (live largest rowid, rows added)
+    appended: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 @dataclass
@@ -60,7 +62,8 @@ def describe_packages(packages: list[LoadablePackage],
         conn = stack.enter_context(closing(sqlite3.connect(f"file:{release.staging / 'portal.db'}?mode=ro", uri=True)))
         comparison = None
         if release.previous is not None:
-            comparison = ReleaseComparison(release.staging / "portal.db", release.previous_release / "portal.db")
+            comparison = ReleaseComparison(release.staging / "portal.db", release.previous_release / "portal.db",
+                                           release.appended)
             stack.callback(comparison.close)
         for package in packages:
             try:

@@ -15,6 +15,7 @@ the caller runs frictionless on the package, so error messages are always fricti
 from __future__ import annotations
 
 import csv
+import io
 import math
 import sqlite3
 from dataclasses import dataclass
@@ -100,30 +101,34 @@ class Extremes:
     odd: int = 0  # cells not stored as their type: non-canonical text to read with frictionless
 
 
-def insert_resource(conn: sqlite3.Connection, table: str, path: Path, resource: dict,
+def insert_resource(conn: sqlite3.Connection, table: str, path: Path, resource: dict, offset: int = 0,
                     scratch: Scratch | None = None) -> list[Column]:
     """Stream the CSV into the (already created, empty) table; raises Unvouched on anything unusual.
+    ``offset``: read only the rows from that byte on (rows appended after a row end; no header there).
     With ``scratch``, a large file's second half is inserted by a child process meanwhile (split_load.py)."""
     schema = resource["schema"]
     missing = schema.get("missingValues", [""])
     keys = set(normalize_key(schema.get("primaryKey")))
     columns = [column_plan(f, i, missing, f["name"] in keys) for i, f in enumerate(schema["fields"])]
-    if path.stat().st_size > scan.MAX_FILE_BYTES or scan.scan_bytes(path):
+    if path.stat().st_size > scan.MAX_FILE_BYTES or scan.scan_bytes(path, offset=offset):
         raise Unvouched("the byte scan found a problem")
     sql = f"INSERT INTO {quoted(table)} VALUES ({', '.join(c.expression for c in columns)})"
     dialect = csv_dialect(resource)
-    offset = split_offset(path, dialect["quotechar"]) if scratch and may_split(path) else None
-    file = scratch.new_file() if offset else None
-    tail = TailLoad(conn, scratch, file, table, path, offset, sql, dialect, scan.MAX_CELL_BYTES) if file else None
+    half = split_offset(path, dialect["quotechar"]) if scratch and not offset and may_split(path) else None
+    scratch_file = scratch.new_file() if half else None
+    tail = TailLoad(conn, scratch, scratch_file, table, path, half, sql, dialect, scan.MAX_CELL_BYTES) \
+        if scratch_file else None
     previous_limit = csv.field_size_limit(scan.MAX_CELL_BYTES)
     try:
-        with open_counted(path, end=offset, newline="", encoding="utf-8-sig") as file:
+        opened = open_tail(path, offset) if offset else \
+            open_counted(path, end=half if tail else None, newline="", encoding="utf-8-sig")
+        with opened as file:
             reader = csv.reader(file, **dialect)
-            if next(reader, None) != [c.name for c in columns]:
+            if not offset and next(reader, None) != [c.name for c in columns]:
                 raise Unvouched("the header differs from the schema")
             conn.executemany(sql, counted_rows(reader))  # a row of another length fails the binding count
         if tail:
-            report_rows(tail.merge(conn), path.stat().st_size - offset)
+            report_rows(tail.merge(conn), path.stat().st_size - half)
     except (sqlite3.Error, csv.Error, UnicodeDecodeError, ValueError, OverflowError) as error:
         raise Unvouched(str(error)) from error
     finally:
@@ -131,6 +136,11 @@ def insert_resource(conn: sqlite3.Connection, table: str, path: Path, resource: 
         if tail:
             tail.stop()
     return columns
+
+
+def open_tail(path: Path, offset: int) -> io.TextIOBase:
+    """The file from ``offset`` as text: plain UTF-8, as a BOM there is a character like any other."""
+    return open_counted(path, offset, newline="", encoding="utf-8")
 
 
 FORMULA_START_CODES = "61, 43, 45, 64, 9, 13"  # unicode() of = + - @ tab CR (cast.FORMULA_START)
@@ -277,7 +287,7 @@ def fast_load(conn: sqlite3.Connection, resource: dict, path: Path, references: 
     Returns (rows, extremes per column, whether some text cells look like spreadsheet formulas)."""
     table = resource["name"]
     missing = set(resource["schema"].get("missingValues", [""]))
-    columns = insert_resource(conn, table, path, resource, scratch)
+    columns = insert_resource(conn, table, path, resource, scratch=scratch)
     rows, blank_rows, found = extremes(conn, table, columns)
     if blank_rows:
         raise Unvouched("blank rows")

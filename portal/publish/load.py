@@ -54,6 +54,7 @@ class TableLoad:
     stats: dict[str, ColumnStats] = field(default_factory=dict)
     formula_like: bool | None = None  # some text cell starts like a spreadsheet formula (None: not known)
     charts: list | None = None  # a carried-over table's charts (catalog ChartInfo); None: compute them
+    earlier: tuple | None = None  # an appended table's (live charts, live rows' largest rowid): append_charts.py
 
 
 class ReleaseDatabase:
@@ -225,11 +226,9 @@ def copy_table(conn: sqlite3.Connection, table: str) -> None:
     index (its FTS5 shadow tables are copied as they are, instead of tokenizing every row again)."""
     definitions = conn.execute("select type, sql from previous.sqlite_master where tbl_name = ? and sql is not null "
                                "and type in ('table', 'index') order by type = 'index'", [table]).fetchall()
-    for _, sql in definitions[:1]:
+    for _, sql in definitions:  # the indexes before the rows: SQLite then copies their b-trees, no sorting
         conn.execute(sql)
     conn.execute(f'insert into main."{table}" select * from previous."{table}"')
-    for _, sql in definitions[1:]:
-        conn.execute(sql)
     search = conn.execute("select sql from previous.sqlite_master where name = ?", [f"{table}_fts"]).fetchone()
     if search:
         conn.execute(search[0])  # creates FTS5's shadow tables

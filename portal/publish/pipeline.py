@@ -21,6 +21,9 @@ from ..releases import current_release_id, releases_dir
 from ..catalog import Catalog, CatalogVersionError
 from ..messages import issue
 from ..profile import N_
+from .append import AppendingDatabase
+from .append_downloads import grow_downloads
+from .append_plan import append_plans
 from .describe import charts_in_background, content_hash, datasette_metadata
 from .downloads import build_downloads, mark_layout, missing_xlsx, reuse_downloads, write_xlsx_files
 from .entries import Describing, assemble, describe_packages
@@ -110,9 +113,15 @@ def build_release(run: Run, sources: list[PackageSource]) -> tuple[PublishReport
     reused = carried_over(sources, live, run.only, run.full)
     now = datetime.datetime.now(datetime.timezone.utc)
     release_id = new_release_id(build_dir, now)
+    # packages whose CSV files only gained rows load just those (append.py); any doubt, the full path
+    plans, whole = append_plans(sources, live, previous_release, reused, run.full,
+                                lambda name: previous_loads(live, name))
+    for name, reason in whole.items():
+        log(f"{name}: not appended ({reason})")
     staging, database = start_staging(build_dir, release_id), None
     try:
-        database = ReleaseDatabase(staging / "portal.db", previous_release / "portal.db" if previous_release else None)
+        database = AppendingDatabase(staging / "portal.db", previous_release / "portal.db" if previous_release else None,
+                                     plans)
         for source in sources:
             if source.name in reused:
                 database.copy_package(source.descriptor, previous_loads(live, source.name))
@@ -121,6 +130,11 @@ def build_release(run: Run, sources: list[PackageSource]) -> tuple[PublishReport
                                established=carried_over(sources, live, None, full=False))
         for name, reason in database.unvouched.items():
             log(f"{name}: read cell by cell by frictionless ({reason})")
+        for name, reason in database.not_appended.items():
+            log(f"{name}: loaded in full, not appended ({reason})")
+        for name, plan in database.appended.items():
+            for table, rows in plan.appended.items():
+                log(f"{name}: {table}: appended {rows} rows ({plan.loads[table].rows} live rows copied, not read)")
         keepable = keepable_packages(previous_release, live, run.unkeepable)
         for source in sources:  # an invalid package keeps what the live release has of it
             if not validations[source.name].passed and source.name in keepable and source.name not in reused:
@@ -250,7 +264,14 @@ def write_release(build_dir: Path, staging: Path, previous_release: Path | None,
         for package in packages:
             before = previous.dataset(package.name) if previous else None
             unchanged = before is not None and before.content_hash == content_hash(f"files/{package.name}/", files)
-            if not (unchanged and reuse_downloads(previous_release, staging, package.name)):
+            if unchanged and reuse_downloads(previous_release, staging, package.name):
+                pass
+            elif package.name in getattr(database, "appended", {}) and report.outcome(package.name).status == PUBLISHED:
+                jobs, problems = grow_downloads(previous_release, staging, package.name, package.folder,
+                                                package.descriptor, conn, database.appended[package.name])
+                xlsx += jobs
+                report.outcome(package.name).issues += problems
+            else:
                 jobs, problems = build_downloads(staging, package.name, package.folder, package.descriptor, conn,
                                                  {table: load.formula_like for table, load in loads.items()})
                 xlsx += jobs
@@ -266,8 +287,10 @@ def write_release(build_dir: Path, staging: Path, previous_release: Path | None,
     log("describe")
     charts_computed()
     outcomes = {outcome.name: outcome for outcome in report.datasets}
+    appended = {table: (plan.old_max_rowid[table], rows) for plan in getattr(database, "appended", {}).values()
+                for table, rows in plan.appended.items()}
     release = Describing(report.release_id, now.isoformat(timespec="microseconds"), metadata, loads, files, outcomes,
-                         staging, previous, previous_release)
+                         staging, previous, previous_release, appended)
     described, undescribed = describe_packages(packages, release)
     if undescribed:
         return None, undescribed

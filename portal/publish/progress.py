@@ -58,13 +58,18 @@ def package(name: str, files: list[Path]) -> Iterator[None]:
         watcher.done(name)
 
 
-def open_counted(path: Path, end: int | None = None, **text_options) -> io.TextIOBase:
-    """The file opened as text (up to byte ``end``, if given), reporting the bytes read to the watcher, if any."""
+def open_counted(path: Path, offset: int = 0, end: int | None = None, **text_options) -> io.TextIOBase:
+    """The file opened as text, from byte ``offset`` (appended rows) up to byte ``end`` (the first half of
+    a split load), if given, reporting the bytes read to the watcher, if any."""
     watcher, name = _watcher.get(), _package.get()
-    if (watcher is None or name is None) and end is None:
+    watched = watcher is not None and name is not None
+    if not (watched or offset or end is not None):
         return open(path, **text_options)
-    raw = open(path, "rb") if end is None else _Ending(open(path, "rb"), end)
-    if watcher is not None and name is not None:
+    raw = open(path, "rb")
+    raw.seek(offset)
+    if end is not None:
+        raw = _Ending(raw, end - offset)
+    if watched:
         raw = _Counting(raw, watcher, name)
     return io.TextIOWrapper(io.BufferedReader(raw, READ_CHUNK), **text_options)
 

@@ -72,13 +72,15 @@ def known_encoding(name: str) -> bool:
     return True
 
 
-def scan_bytes(path, declared: str | None = None) -> list[Issue]:
+def scan_bytes(path, declared: str | None = None, offset: int = 0) -> list[Issue]:
     """``declared``: a non-UTF-8 encoding the descriptor states. Plain ASCII reads the same in every
-    encoding a CSV is written in, so such a file is accepted; any other byte is refused."""
-    file, line, line_bytes, first = str(path), 1, 0, True
+    encoding a CSV is written in, so such a file is accepted; any other byte is refused. ``offset``:
+    scan only the bytes from there, the start of a line (rows appended to a file scanned before)."""
+    file, line, line_bytes, first = str(path), 1, 0, not offset
     max_line = MAX_LINE_BYTES
     decoder = codecs.getincrementaldecoder("utf-8")()
     with open(path, "rb") as data:
+        data.seek(offset)
         while True:
             chunk = data.read(SCAN_CHUNK_BYTES)
             if first:
