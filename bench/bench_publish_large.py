@@ -7,7 +7,10 @@
 Prints wall time, rows/s and peak memory of each, and the ratios c/a and b/c; for ours also when
 each stage of publish began.
 
-    python bench/bench_publish_large.py [--rows 1000000] [--contenders raw,ours]
+    python bench/bench_publish_large.py [--rows 1000000] [--contenders raw,ours] [--rounds 3]
+
+With ``--rounds N`` the contenders run in turn N times and the ratios are the medians of the per-round
+ratios (this machine's speed wanders by a third from minute to minute).
 
 At 5,000,000 rows leave out the naive contender: it holds the whole table in memory (about 9 GB).
 """
@@ -17,6 +20,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -73,22 +78,30 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--contenders", default="raw,naive,ours", help="comma-separated: raw, naive, ours")
+    parser.add_argument("--rounds", type=int, default=1)
     args = parser.parse_args()
     contenders = args.contenders.split(",")
     with tempfile.TemporaryDirectory() as tmp:
         datasets = generate(Path(tmp), args.rows)
         csv_path = next(datasets.glob("besar-*/data/laporan.csv"))
-        results = {}
-        for name in contenders:
-            out = Path(tmp) / (f"{name}.db" if name != "ours" else "build")
-            results[name] = run(name, csv_path, out, datasets)
-            seconds, peak = results[name]
-            print(f"{name:6} {seconds:8.2f} s  {args.rows / seconds:10,.0f} rows/s  peak {peak:,.0f} MB")
-        ratios = {"rows": args.rows}
-        if {"raw", "ours"} <= results.keys():
-            ratios["c/a"] = round(results["ours"][0] / results["raw"][0], 1)
-        if {"naive", "ours"} <= results.keys():
-            ratios["b/c"] = round(results["naive"][0] / results["ours"][0], 2)
+        rounds = []
+        for number in range(args.rounds):
+            results = {}
+            for name in contenders:
+                out = Path(tmp) / f"{number}-{name}" / (f"{name}.db" if name != "ours" else "build")
+                out.parent.mkdir()
+                results[name] = run(name, csv_path, out, datasets)
+                seconds, peak = results[name]
+                print(f"{name:6} {seconds:8.2f} s  {args.rows / seconds:10,.0f} rows/s  peak {peak:,.0f} MB", flush=True)
+                shutil.rmtree(out.parent)
+            rounds.append(results)
+        ratios = {"rows": args.rows, "rounds": args.rounds}
+        if {"raw", "ours"} <= set(contenders):
+            ratios["c/a"] = round(statistics.median(r["ours"][0] / r["raw"][0] for r in rounds), 1)
+            ratios["c/a per round"] = [round(r["ours"][0] / r["raw"][0], 2) for r in rounds]
+        if {"naive", "ours"} <= set(contenders):
+            ratios["b/c"] = round(statistics.median(r["naive"][0] / r["ours"][0] for r in rounds), 2)
+        ratios["peak MB"] = {name: round(max(r[name][1] for r in rounds)) for name in contenders}
         print(json.dumps(ratios))
 
 

@@ -5,7 +5,7 @@ process) serving the same release database, both on 127.0.0.1, with the same bou
 Prints req/s, p50 and p99 for Datasette table JSON on each and the ratio portal/bare, then the
 portal's dataset page, search and a CSV download at 16 clients.
 
-    python bench/bench_serve.py [--seconds 15] [--clients 16] [--client wrk]
+    python bench/bench_serve.py [--seconds 15] [--clients 16] [--client wrk [--switch]]
 
 The Python client takes about one of this machine's two cores for itself; ``--client wrk`` (Debian's wrk,
 ``apt-get install wrk``, as .ci/run installs it) loads the server from C instead, one thread, keep-alive,
@@ -48,13 +48,14 @@ def figures(label: str, rate: float, p50: float, p99: float, errors: int) -> str
 WRK_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
 
-def measure_wrk(label: str, base: str, url: str, clients: int, seconds: float) -> str:
+def measure_wrk(label: str, base: str, url: str, clients: int, seconds: float, warm: bool = True) -> str:
     """wrk's own figures for one URL: requests/s, p50 and p99 (its latency distribution), non-2xx and errors,
     after 2 s of the same load (each worker's first pages are rendered and compressed then)."""
-    subprocess.run(["wrk", "-t1", f"-c{clients}", "-d2s", base + url], capture_output=True, check=True)  # warm-up
+    if warm:
+        subprocess.run(["wrk", "-t1", f"-c{clients}", "-d2s", base + url], capture_output=True, check=True)
     output = subprocess.run(["wrk", "-t1", f"-c{clients}", f"-d{seconds:.0f}s", "--latency", "-H",
                              "Accept-Encoding: gzip", base + url], capture_output=True, text=True, check=True).stdout
-    latency = {p: float(v) * WRK_UNITS[u] for p, v, u in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s|m)$", output, re.M)}
+    latency = {p: float(v) * WRK_UNITS[u] for p, v, u in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s|m)\s*$", output, re.M)}
     if set(latency) != {"50", "99"}:
         raise SystemExit(f"{label}: wrk printed no latency distribution:\n{output}")
     errors = sum(int(n) for n in re.findall(r"(?:Non-2xx or 3xx responses|Socket errors:.*?):\s*(\d+)", output))
@@ -72,6 +73,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2, help="portal workers for the page figures")
     parser.add_argument("--client", choices=("python", "wrk"), default="python")
+    parser.add_argument("--switch", action="store_true", help="with wrk: publish a new release, then measure the pages cold")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         build = Path(tmp) / "build"
@@ -100,6 +102,11 @@ def main() -> None:
                                          ("portal /sql/ (1 worker): table JSON", portal, "/sql" + table)] + [
                         (f"portal ({args.workers} workers): {label}", pages, url) for label, url in PAGES]:
                     print(measure_wrk(label, base, url, args.clients, args.seconds), flush=True)
+                if args.switch:  # a new release goes live: its first requests, cold, are measured too
+                    publish(ROOT / "datasets", ROOT / "metadata", build, full=True)
+                    for label, url in PAGES:
+                        print(measure_wrk(f"after a release switch: {label}", pages, url, args.clients, args.seconds,
+                                          warm=False), flush=True)
                 return
             on_bare = measure(bare, [table], args.clients, args.seconds)
             on_portal = measure(portal, ["/sql" + table], args.clients, args.seconds)

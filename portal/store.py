@@ -75,7 +75,10 @@ class ReleaseStore:
             if choice is None:
                 choice = self._choices[live] = Choice(live, self._choose)
             previous = self._served
-        if not wait and previous is not None and previous != live and not choice.done.wait(SWITCH_WAIT_SECONDS):
+        # The first request to see a new release waits a moment for its check; the others meanwhile get the
+        # previous one at once (each waiting too made every request after a switch 0.25 s slower, p90 0.5 s).
+        if not wait and previous is not None and previous != live and not choice.done.is_set() and \
+                not (choice.first_asked() and choice.done.wait(SWITCH_WAIT_SECONDS)):
             release = self._open(previous)  # the new one is still being checked
             if release is not None:
                 return release
@@ -181,7 +184,12 @@ class Choice:
 
     def __init__(self, live: str, choose):
         self.live, self.served, self.done = live, None, threading.Event()
+        self._asked = threading.Lock()
         threading.Thread(target=self._run, args=(choose,), daemon=True, name=f"check-{live}").start()
+
+    def first_asked(self) -> bool:
+        """True once only: for the first request that asks for this release."""
+        return self._asked.acquire(blocking=False)
 
     def _run(self, choose) -> None:
         try:

@@ -41,6 +41,24 @@ def test_a_new_release_is_checked_while_the_previous_one_is_served(tmp_path, mon
     assert store.current().id == second and store.health()["status"] == "ok"
 
 
+def test_only_the_first_request_waits_for_a_new_releases_check(tmp_path, monkeypatch):
+    """Every request waiting SWITCH_WAIT_SECONDS while a release was checked made p90 0.5 s after a switch."""
+    build, datasets, first = two_releases(tmp_path)
+    store = ReleaseStore(build)
+    assert store.current().id == first
+    second = publish(datasets, FIXTURE_METADATA, build).release_id
+    real_check = portal.store.check_release
+    monkeypatch.setattr(portal.store, "check_release",
+                        lambda path, **options: time.sleep(2 if path.name == second else 0) or real_check(path, **options))
+    times = []
+    for _ in range(5):
+        started = time.perf_counter()
+        assert store.current().id == first
+        times.append(time.perf_counter() - started)
+    assert times[0] >= portal.store.SWITCH_WAIT_SECONDS * 0.9 and max(times[1:]) < portal.store.SWITCH_WAIT_SECONDS / 2
+    assert store.current(wait=True).id == second
+
+
 def test_a_small_new_release_is_served_by_the_next_request(tmp_path):
     build, datasets, first = two_releases(tmp_path)
     store = ReleaseStore(build)

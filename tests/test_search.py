@@ -112,3 +112,34 @@ def test_search_pages_are_rendered_once_per_query_language_and_day(client, monke
     monkeypatch.setattr(datasets, "today", lambda: datetime.date.today() + datetime.timedelta(days=1))
     client.get("/dataset?q=kelurahan")
     assert len(rendered) == 4  # the next day, freshness may have changed
+
+
+def test_a_page_asked_for_by_many_at_once_is_rendered_once(app, monkeypatch):
+    """After a release switch every client asks for the same cold page: one thread renders it, the others wait
+    for that one (16 renders at once under one GIL took 16 renders' time each)."""
+    import threading
+    import time
+
+    from portal.views import datasets
+
+    rendered = []
+    real = datasets.render_template
+
+    def slow(*args, **kwargs):
+        rendered.append(kwargs.get("query"))
+        time.sleep(0.2)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(datasets, "render_template", slow)
+    pages = []
+
+    def ask():
+        pages.append(app.test_client().get("/dataset?q=sekaligus").data)
+
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert rendered == ["sekaligus"] and len(pages) == 8 and len(set(pages)) == 1
+    assert not datasets.RENDERING

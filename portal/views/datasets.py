@@ -30,6 +30,7 @@ from .pages import blueprint, frequency_label, localized
 
 CACHED_PAGES = 500  # rendered pages of each kind kept per worker and release (the oldest go first)
 PAGE_CACHE_LOCK = threading.Lock()
+RENDERING: dict[tuple, threading.Lock] = {}  # (cache, key) -> held while that page is rendered
 # The changes page links each version's file by its own name and format.
 blueprint.add_app_template_global(history_file_name)
 blueprint.add_app_template_global(constraints_text)  # the data dictionary's constraints in words
@@ -130,12 +131,24 @@ def kept_page(kind: str, key: tuple, render) -> str:
     the release, the language and the date (freshness, a citation's access date), besides their own key."""
     pages = daily_cache(g.release, today()).setdefault(kind, {})
     page = pages.get(key)
-    if page is None:
-        page = render()
-        with PAGE_CACHE_LOCK:  # Flask runs in a2wsgi's thread pool
-            if len(pages) >= CACHED_PAGES:
-                pages.pop(next(iter(pages)))  # the oldest
-            pages[key] = page
+    if page is not None:
+        return page
+    with PAGE_CACHE_LOCK:  # Flask runs in a2wsgi's thread pool
+        rendering = RENDERING.setdefault((id(pages), key), threading.Lock())
+    # One thread renders a page, the others asking for it meanwhile wait for it: after a release switch
+    # 16 clients rendering the same page at once under one GIL each took 16 renders' time (p99 1.6 s).
+    try:
+        with rendering:
+            page = pages.get(key)
+            if page is None:
+                page = render()  # a 404 raises: nothing kept, and the lock goes below
+                with PAGE_CACHE_LOCK:
+                    if len(pages) >= CACHED_PAGES:
+                        pages.pop(next(iter(pages)))  # the oldest
+                    pages[key] = page
+    finally:
+        with PAGE_CACHE_LOCK:
+            RENDERING.pop((id(pages), key), None)
     return page
 
 
