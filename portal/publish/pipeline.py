@@ -257,35 +257,11 @@ def write_release(build_dir: Path, staging: Path, previous_release: Path | None,
     files = hash_files(staging, under="files", previous=previous_release)
     log("build downloads")
     charts_computed = charts_in_background(staging / "portal.db", packages, loads)
-    conn = sqlite3.connect(f"file:{staging / 'portal.db'}?mode=ro", uri=True)
-    xlsx = []
-    mark_layout(staging)
     try:
-        for package in packages:
-            before = previous.dataset(package.name) if previous else None
-            unchanged = before is not None and before.content_hash == content_hash(f"files/{package.name}/", files)
-            if unchanged and reuse_downloads(previous_release, staging, package.name):
-                pass
-            elif package.name in getattr(database, "appended", {}) and report.outcome(package.name).status == PUBLISHED:
-                jobs, problems = grow_downloads(previous_release, staging, package.name, package.folder,
-                                                package.descriptor, conn, database.appended[package.name])
-                xlsx += jobs
-                report.outcome(package.name).issues += problems
-            else:
-                jobs, problems = build_downloads(staging, package.name, package.folder, package.descriptor, conn,
-                                                 {table: load.formula_like for table, load in loads.items()})
-                xlsx += jobs
-                report.outcome(package.name).issues += problems
-            report.outcome(package.name).rows = sum(t.rows for t in loads.values() if t.package == package.name)
-    finally:
-        conn.close()
-    write_xlsx_files(xlsx)
-    for name, problem in missing_xlsx(xlsx):
-        report.outcome(name).issues.append(problem)
-    files.update(hash_files(staging, under="downloads", previous=previous_release))
-    store_objects(build_dir, staging, files)
+        write_downloads(build_dir, staging, previous_release, previous, packages, loads, database, report, files)
+    finally:  # also when something failed: no thread may read the staged database once it is removed
+        charts_computed()
     log("describe")
-    charts_computed()
     outcomes = {outcome.name: outcome for outcome in report.datasets}
     appended = {table: (plan.old_max_rowid[table], rows) for plan in getattr(database, "appended", {}).values()
                 for table, rows in plan.appended.items()}
@@ -316,6 +292,39 @@ def write_release(build_dir: Path, staging: Path, previous_release: Path | None,
     with writing(staging / MANIFEST):
         write_manifest(staging, report.release_id, files)
     return catalog, {}
+
+
+def write_downloads(build_dir: Path, staging: Path, previous_release: Path | None, previous: Catalog | None,
+                    packages: list[LoadablePackage], loads: dict[str, TableLoad], database: ReleaseDatabase,
+                    report: PublishReport, files: dict) -> None:
+    """Every package's downloads (reused, grown by appended rows, or built), hashed and stored into ``files``."""
+    conn = sqlite3.connect(f"file:{staging / 'portal.db'}?mode=ro", uri=True)
+    xlsx = []
+    mark_layout(staging)
+    try:
+        for package in packages:
+            before = previous.dataset(package.name) if previous else None
+            unchanged = before is not None and before.content_hash == content_hash(f"files/{package.name}/", files)
+            if unchanged and reuse_downloads(previous_release, staging, package.name):
+                pass
+            elif package.name in getattr(database, "appended", {}) and report.outcome(package.name).status == PUBLISHED:
+                jobs, problems = grow_downloads(previous_release, staging, package.name, package.folder,
+                                                package.descriptor, conn, database.appended[package.name])
+                xlsx += jobs
+                report.outcome(package.name).issues += problems
+            else:
+                jobs, problems = build_downloads(staging, package.name, package.folder, package.descriptor, conn,
+                                                 {table: load.formula_like for table, load in loads.items()})
+                xlsx += jobs
+                report.outcome(package.name).issues += problems
+            report.outcome(package.name).rows = sum(t.rows for t in loads.values() if t.package == package.name)
+    finally:
+        conn.close()
+    write_xlsx_files(xlsx)
+    for name, problem in missing_xlsx(xlsx):
+        report.outcome(name).issues.append(problem)
+    files.update(hash_files(staging, under="downloads", previous=previous_release))
+    store_objects(build_dir, staging, files)
 
 
 def previous_loads(live: Catalog, name: str) -> dict[str, TableLoad]:
