@@ -2,10 +2,12 @@
 each in a process of its own, requests one after another through httpx's ASGI transport (no server, no
 concurrency): what each request costs, apart from what load adds (bench_mount.py measures that).
 
-    python bench/bench_mount_cpu.py [--rounds 2] [--requests 60]
+    python bench/bench_mount_cpu.py [--rounds 2] [--requests 60] [--contenders bare,plugged,portal]
 
 Prints, per round and contender, milliseconds of process CPU per request for row JSON, table JSON, table
-HTML and a canned query, then the median ratio plugged/bare per endpoint (the contenders alternate).
+HTML and a canned query, then the median ratio of each contender to the first per endpoint (the contenders
+alternate: each round runs them in the opposite order of the one before). portal is the whole application
+(portal.asgi) around the plugged instance: the difference between the two is the portal's ASGI layer.
 """
 
 from __future__ import annotations
@@ -30,6 +32,9 @@ contender, requests, urls = sys.argv[1], int(sys.argv[2]), json.loads(sys.argv[3
 if contender == "bare":
     import bench.bare_datasette as served
     datasette, app, prefix = served.datasette, served.app, ""
+elif contender == "portal":  # the whole portal (portal.asgi): its ASGI layer around the plugged instance
+    from portal.asgi import app
+    datasette, prefix = None, "/sql"
 else:
     import bench.portal_datasette as served
     from portal.release_urls import scoped_path
@@ -37,7 +42,8 @@ else:
     prefix = scoped_path(served.release.id, "/sql")
 
 async def main():
-    await datasette.invoke_startup()
+    if datasette is not None:
+        await datasette.invoke_startup()
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as client:
         costs = {}
         for name, url in urls.items():
@@ -58,26 +64,30 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--requests", type=int, default=60)
+    parser.add_argument("--contenders", default="bare,plugged",
+                        help="two or three of bare, plugged, portal; each is compared with the first")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     from portal.publish import publish
     with tempfile.TemporaryDirectory() as tmp:
         build = Path(tmp) / "build"
         publish(ROOT / "datasets", ROOT / "metadata", build)
-        env = {**os.environ, "BARE_RELEASE": str(build / "current"), "BARE_BUILD": str(build), "PYTHONPATH": str(ROOT)}
-        ratios: dict[str, list[float]] = {name: [] for name in URLS}
+        env = {**os.environ, "BARE_RELEASE": str(build / "current"), "BARE_BUILD": str(build), "PYTHONPATH": str(ROOT),
+               "PORTAL_BUILD_DIR": str(build), "PORTAL_BASE_URL": "http://bench"}
+        contenders = args.contenders.split(",")
+        ratios = {(other, name): [] for other in contenders[1:] for name in URLS}
         for number in range(1, args.rounds + 1):
             costs = {}
-            for contender in ("bare", "plugged"):
+            for contender in contenders if number % 2 else contenders[::-1]:
                 output = subprocess.run([sys.executable, "-c", MEASURE, contender, str(args.requests), json.dumps(URLS)],
                                         env=env, cwd=ROOT, capture_output=True, text=True, check=True).stdout
                 costs[contender] = json.loads(output.splitlines()[-1])
                 print(f"round {number} {contender:8}" + "".join(f"  {name} {ms:6.2f} ms" for name, ms in costs[contender].items()),
                       flush=True)
-            for name in URLS:
-                ratios[name].append(costs["plugged"][name] / costs["bare"][name])
-        for name, values in ratios.items():
-            print(f"{name:11} CPU per request plugged/bare: median {statistics.median(values):.2f} "
+            for other, name in ratios:
+                ratios[other, name].append(costs[other][name] / costs[contenders[0]][name])
+        for (other, name), values in ratios.items():
+            print(f"{name:11} CPU per request {other}/{contenders[0]}: median {statistics.median(values):.2f} "
                   f"(rounds: {', '.join(f'{v:.2f}' for v in values)})")
 
 

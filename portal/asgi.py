@@ -8,6 +8,7 @@ pages through a2wsgi. ../shared/DESIGN.md has the measurements behind this choic
 from __future__ import annotations
 
 import base64
+import gc
 import hashlib
 import re
 from urllib.parse import parse_qsl, unquote
@@ -119,6 +120,10 @@ class PortalApplication:
             if message["type"] == "lifespan.startup":
                 self.start_replica_sync()
                 await self.warm_up()
+                # What start-up built (Flask, the catalog, Datasette, templates) lives as long as the worker:
+                # kept out of the collector's full passes, which otherwise walk it again and again under load.
+                gc.collect()
+                gc.freeze()
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 await send({"type": "lifespan.shutdown.complete"})

@@ -19,6 +19,7 @@ from .catalog import _build
 PLACES_INDEX = "places.json"
 PLACE_INDEX_VERSION = 1
 LEVELS = ("kota", "kecamatan", "kelurahan")  # coarsest first
+NO_COLUMNS: frozenset[str] = frozenset()  # what a table without code columns has
 MATCHING_PLACES = 6  # place pages a search offers, at most
 EXACT, WITHIN = "exact", "within"  # a table's rows name the place's code, or codes of areas inside it
 
@@ -91,8 +92,8 @@ class PlaceIndex:
     def of_level(self, level: str) -> list[PlaceEntry]:
         return [p for p in self.places if p.level == level]
 
-    def key_columns(self, table: str) -> set[str]:
-        return self._key_columns.get(table, set())
+    def key_columns(self, table: str) -> frozenset[str] | set[str]:
+        return self._key_columns.get(table, NO_COLUMNS)
 
     def matching(self, text: str) -> list[PlaceEntry]:
         """Places a search names: each of its words begins a word of the place's name ("tasik" finds

@@ -21,6 +21,7 @@ from datasette.plugins import pm
 from jinja2 import FileSystemLoader
 
 from . import sql_parquet_export, sql_place_links, sql_query_memory, sql_skin  # noqa: F401 (Datasette plugins, registered on import)
+from .sql_permissions import remember_table_permissions
 from .release_urls import scoped_path
 from .urls import DATABASE_NAME, SQL_PREFIX
 from .store import Release
@@ -159,6 +160,7 @@ def build_datasette(release: Release, settings: dict) -> Datasette:
             "allow_download": True,
         },
     )
+    remember_table_permissions(ds)
     # The portal's header and footer partials, after Datasette's own templates. The request's
     # language, _() and the links that keep it come from sql_skin's extra_template_vars; these
     # globals are the Indonesian defaults and what this release knows of its tables.

@@ -48,17 +48,29 @@ def asgi_wrapper(datasette):
 
 @hookimpl
 def render_cell(row, value, column, table, database, datasette):
-    release = datasette.jinja_env.globals.get("release")
-    if table is None or database != DATABASE_NAME or release is None:
+    if table is None or database != DATABASE_NAME:
         return None  # an SQL query's columns are not known to be codes
+    release = datasette.jinja_env.globals.get("release")
+    if release is None:
+        return None
     index = release_places(release)
     if column not in index.key_columns(table):
-        return None
+        return None  # most cells: this runs for every cell of every table page, so it is kept short
     expanded = isinstance(value, dict)
     code = str(value.get("value") if expanded else value)
     if index.place(code) is None:
         return None
     label = value.get("label") if expanded else None
+    # A page shows the same few codes again and again (57 kelurahan): each link is built once per release.
+    links = release.cache.setdefault("place links", {})
+    key = (table, column, code, label, LANGUAGE.get())
+    if key not in links:
+        links[key] = code_link(datasette, release, key)
+    return links[key]
+
+
+def code_link(datasette, release, key) -> Markup:
+    table, column, code, label, _ = key
     if not label or label == code:
         return place_link(code)
     referenced = referenced_table(release, table, column)
