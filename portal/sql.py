@@ -165,6 +165,7 @@ def build_datasette(release: Release, settings: dict) -> Datasette:
     # language, _() and the links that keep it come from sql_skin's extra_template_vars; these
     # globals are the Indonesian defaults and what this release knows of its tables.
     ds.jinja_env.loader.loaders.append(FileSystemLoader(str(TEMPLATES)))
+    ds.jinja_env.auto_reload = False  # templates are the portal's code: no stat() of each one on every page
     ds.jinja_env.globals["_"] = sql_skin.translator(sql_skin.DEFAULT_LANGUAGE)
     ds.jinja_env.globals["portal_link"] = lambda path: path
     ds.jinja_env.globals["ui_language"] = sql_skin.DEFAULT_LANGUAGE
