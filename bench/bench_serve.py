@@ -20,7 +20,11 @@ import re
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from pathlib import Path
+
+import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
@@ -67,6 +71,36 @@ PAGES = [("dataset page", "/dataset/sampel-pengaduan-layanan"), ("catalog search
          ("CSV download", "/download/sampel-pengaduan-layanan/sampel_pengaduan_layanan.csv")]
 
 
+class SwitchWatch:
+    """Asks /-/health every 0.1 s, on a new connection each time (so any worker answers), which release is
+    served: the time until the new one was served by every worker asked (each prepares it first)."""
+
+    def __init__(self, base: str):
+        self.base, self.started, self.last_old = base, time.monotonic(), None
+        self.stop, self.thread = threading.Event(), threading.Thread(target=self.watch, daemon=True)
+
+    def watch(self) -> None:
+        while not self.stop.wait(0.1):
+            try:
+                health = httpx.get(self.base + "/-/health", timeout=5).json()
+            except (httpx.HTTPError, ValueError):
+                continue
+            if health.get("serving") != health.get("live"):
+                self.last_old = time.monotonic()
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.thread.join()
+
+    def report(self) -> str:
+        after = 0.0 if self.last_old is None else self.last_old - self.started
+        return f"the new release was served by every worker asked within {after:.1f} s of the switch"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=15)
@@ -104,9 +138,11 @@ def main() -> None:
                     print(measure_wrk(label, base, url, args.clients, args.seconds), flush=True)
                 if args.switch:  # a new release goes live: its first requests, cold, are measured too
                     publish(ROOT / "datasets", ROOT / "metadata", build, full=True)
-                    for label, url in PAGES:
-                        print(measure_wrk(f"after a release switch: {label}", pages, url, args.clients, args.seconds,
-                                          warm=False), flush=True)
+                    with SwitchWatch(pages) as watch:
+                        for label, url in PAGES:
+                            print(measure_wrk(f"after a release switch: {label}", pages, url, args.clients,
+                                              args.seconds, warm=False), flush=True)
+                    print(watch.report(), flush=True)
                 return
             on_bare = measure(bare, [table], args.clients, args.seconds)
             on_portal = measure(portal, ["/sql" + table], args.clients, args.seconds)

@@ -7,9 +7,11 @@ pages through a2wsgi. ../shared/DESIGN.md has the measurements behind this choic
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import gc
 import hashlib
+import logging
 import re
 from urllib.parse import parse_qsl, unquote
 
@@ -19,6 +21,7 @@ from .app import create_app
 from .compression import with_compression
 from .file_offload import OFFLOAD_SCOPE_KEY, FileOffload
 from .memory import give_back_memory, use_own_mappings_above
+from .page_warming import WARM_PAUSE, WARM_SECONDS, render_pages, start_paths, switch_paths
 from .request_body import TOO_LARGE, TOO_SLOW, declared_length, has_body, read_body, replaying
 from .sql import DatasettePool
 from .release_urls import (ALIAS, IMMUTABLE, NOT_CACHED, RELEASE_PREFIX, RELEASE_SCOPE_KEY, is_future,
@@ -26,6 +29,8 @@ from .release_urls import (ALIAS, IMMUTABLE, NOT_CACHED, RELEASE_PREFIX, RELEASE
                            scoped_path, split_scoped, unscoped, with_cache_headers)
 from .sql_skin import language_cookie, language_redirect, scope_language
 from .urls import SQL_PREFIX, TrustedProxies, canonical_scope, parse_base_url
+
+log = logging.getLogger("portal")
 
 
 class PortalApplication:
@@ -141,19 +146,22 @@ class PortalApplication:
                    config["SYNC_SECONDS"]).start()
 
     async def warm_up(self) -> None:
-        """Start the live release's Datasette, render the home page, search, the places and a mapped dataset
-        once before serving: otherwise the first visitors of every (re)started worker wait a second or two for
-        it (bench/load_test.py), and the first search for the stemmer's dictionary."""
+        """Start the live release's Datasette and render its most asked-for pages once before serving
+        (portal/page_warming.py): otherwise the first visitors of every (re)started worker wait a second or
+        two for it (bench/load_test.py). A release published later is prepared likewise before it is served."""
+        loop = asyncio.get_running_loop()
+        self.store.before_switch = lambda release, previous: self.prepare_switch(release, previous, loop)
         release = self.store.current()
         if release is None:
             return
         await self.sql.app_for(release)
-        # A dataset page with a map: its first render joins the kelurahan outlines (shapely, ~0.4 s) and
-        # compiles the map templates; under load every request queued behind it (tests/test_traffic.py).
-        mapped = next((d.name for d in release.catalog.datasets if any(r.choropleth for r in d.resources)), None)
-        with self.flask_app.test_client() as client:
-            for path in ("/", "/dataset?q=pengaduan", "/wilayah") + ((f"/dataset/{mapped}",) if mapped else ()):
-                client.get(path, base_url=self.base_url.origin)
+        render_pages(self.flask_app, self.base_url.origin, start_paths(release))
+
+    def prepare_switch(self, release, previous, loop) -> None:
+        """In the new release's check thread (portal/store.py), before this worker serves it."""
+        asyncio.run_coroutine_threadsafe(self.sql.app_for(release), loop).result(timeout=WARM_SECONDS)
+        rendered = render_pages(self.flask_app, self.base_url.origin, switch_paths(previous), release.id, pause=WARM_PAUSE)
+        log.info("release %s: Datasette started and %d pages rendered before serving it", release.id, rendered)
 
 
 # Our pages load scripts and styles from the portal only. Datasette's pages carry inline
