@@ -8,6 +8,8 @@ kelurahan), and drawn over the kelurahan they would cross them. Built once per r
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 
 from shapely.geometry import Polygon, mapping, shape
@@ -43,11 +45,27 @@ def level_of(code: str) -> str:
 
 
 def release_areas(release) -> Areas:
-    """The areas of a release (portal/releases.py Release), built on first use."""
+    """The areas of a release (portal/releases.py Release), built on first use, or taken from a recent
+    release with the same places: joining the kelurahan into outlines took 0.12 s of a new release's
+    first mapped page, and a new release seldom moves a boundary."""
     areas = release.cache.get("areas")
     if areas is None:
-        areas = release.cache["areas"] = build_areas(release.catalog)
+        key = places_key(release.catalog)
+        areas = _RECENT.get(key) or build_areas(release.catalog)
+        _RECENT[key] = release.cache["areas"] = areas
+        while len(_RECENT) > RECENT_PLACES:
+            _RECENT.pop(next(iter(_RECENT)), None)
     return areas
+
+
+RECENT_PLACES = 2
+_RECENT: dict[str, Areas] = {}  # places_key -> the areas built from those places (never changed once built)
+
+
+def places_key(catalog: Catalog) -> str:
+    """What the areas are built from: every place's code, name and outline."""
+    places = [(place.code, place.name, place.geometry) for place in catalog.places]
+    return hashlib.sha256(json.dumps(places, sort_keys=True).encode()).hexdigest()
 
 
 def build_areas(catalog: Catalog) -> Areas:

@@ -8,6 +8,7 @@ Bump ``CATALOG_VERSION`` whenever a field changes meaning or is removed.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import types
 import typing
@@ -356,12 +357,15 @@ class Catalog:
 
 def _build(cls, data: dict):
     """Turn nested dicts back into the dataclasses above, guided by the type hints."""
+    return cls(**{name: _convert(hint, data[name]) for name, hint in _field_hints(cls) if name in data})
+
+
+@functools.cache
+def _field_hints(cls) -> tuple:
+    """(field name, type hint) of a dataclass, worked out once per class: get_type_hints compiles every
+    string annotation again on each call, which was most of reading a catalog (0.2 s for 610 objects)."""
     hints = typing.get_type_hints(cls)
-    kwargs = {}
-    for f in dataclasses.fields(cls):
-        if f.name in data:
-            kwargs[f.name] = _convert(hints[f.name], data[f.name])
-    return cls(**kwargs)
+    return tuple((f.name, hints[f.name]) for f in dataclasses.fields(cls))
 
 
 def _convert(hint, value):
