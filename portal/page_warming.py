@@ -6,8 +6,8 @@ visitors of a new release each waited for a render: dataset page p99 337 ms in t
 (bench/bench_serve.py --client wrk --switch). So a new release is checked (portal/store.py), then its
 Datasette is started and the pages visitors read from the previous release are rendered for it, in the
 check's thread, while visitors go on getting the previous release. Only those: rendering every dataset page
-in both languages took 3 s of the GIL per worker, and what visitors asked for meanwhile got slower. The new one is served once its pages are ready, or
-after WARM_SECONDS, whichever comes first.
+in both languages took 3 s of the GIL per worker, and what visitors asked for meanwhile got slower. The new
+release is served once they are rendered, or after WARM_SECONDS of rendering, whichever comes first.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ import time
 from .release_urls import RELEASE_SCOPE_KEY
 
 WARM_SECONDS = 10.0
-# Rendering took the GIL from the previous release's visitors, whose pages come from memory: half the time
-# is theirs (dataset page p99 after a switch: measured in bench/bench_serve.py --client wrk --switch).
+# Rendering takes the GIL from the previous release's visitors, whose pages come from memory: after each
+# page the renderer sleeps as long as it took, up to this (bench/bench_serve.py --client wrk --switch).
 WARM_PAUSE = 0.2
 
 
