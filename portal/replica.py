@@ -3,7 +3,7 @@
 ``sync_once`` reads the bucket's pointer (conditionally, by ETag: an unchanged pointer costs one 304),
 fetches the files of a new release that the cache lacks (each checked against its sha256 as it lands),
 checks the assembled release (portal/publish/release.check_release) and only then switches the cache's
-``current`` link to it, which the web side picks up at its next request (portal/store.py). A release that
+``current`` link to it, which each worker then checks and prepares before serving it (portal/store.py). A release that
 cannot be fetched or checked is not switched to: the replica keeps serving the one it has, and
 /-/health shows why (the status file). ``Syncer`` repeats it in a thread of every worker; a lock file
 makes one of them do the work.

@@ -1,7 +1,8 @@
 """The web side's view of the build folder: which release is live, and its catalog.
 
 Every request pins one ``Release`` at its start, so a page never mixes two releases;
-a newly switched ``current`` is picked up by the next request, without a restart.
+a newly switched ``current`` is picked up without a restart, once it is checked (and, under
+``portal serve``, prepared: portal/page_warming.py).
 """
 
 from __future__ import annotations
@@ -45,9 +46,10 @@ class ReleaseStore:
     refused and the newest good one is served instead, and /-/health says so.
 
     A new live release is checked in a background thread while the previous one goes on being served
-    (hashing 700 MB took 1.1 s, and every request waited); small releases are checked within
-    SWITCH_WAIT_SECONDS, so the next request already sees them. With ``recheck_seconds`` the release
-    being served is checked again that often: damage on disk while running is found without a restart."""
+    (hashing 700 MB took 1.1 s, and every request waited); without ``before_switch``, small releases are
+    checked within SWITCH_WAIT_SECONDS, so the next request already sees them. With ``recheck_seconds``
+    the release being served is checked again that often: damage on disk while running is found without
+    a restart."""
 
     def __init__(self, build_dir: Path, verify: bool = True, recheck_seconds: float = 0):
         self.build_dir = Path(build_dir)

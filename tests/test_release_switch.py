@@ -13,6 +13,7 @@ from portal.publish import publish
 
 from .conftest import FIXTURE_DATASETS, FIXTURE_METADATA, SyncASGIClient, copy_datasets
 from .html import parse, text
+from .replicas import wait_for
 from .servers import free_port, wait_until_up
 
 
@@ -62,11 +63,16 @@ def test_portal_serve_runs_a_real_server_with_workers(tmp_path):
 
         rename_klojen(datasets, "Klojen Baru")
         second = publish(datasets, FIXTURE_METADATA, build)
-        # Enough requests to reach both worker processes; every one sees the new release.
-        for _ in range(12):
+
+        def switched() -> bool:  # a page and a query, on a new connection each: either worker answers
             rows = httpx.get(base + "/sql/portal/kecamatan_mini.json?_shape=array").json()
-            assert rows[1]["nama"] == "Klojen Baru"
-            assert text(parse(httpx.get(base + "/about")), "#release-id") == second.release_id
+            return rows[1]["nama"] == "Klojen Baru" and \
+                text(parse(httpx.get(base + "/about")), "#release-id") == second.release_id
+
+        # Each worker checks the new release and renders its pages before serving it (portal/page_warming.py),
+        # a second or two; from then on every request, to either worker, sees the new release.
+        assert wait_for(lambda: all(switched() for _ in range(12)), seconds=30)
+        assert all(switched() for _ in range(12))
     finally:
         server.terminate()
         output = server.communicate(timeout=20)[0].decode(errors="replace")
