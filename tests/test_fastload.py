@@ -273,3 +273,14 @@ def test_formula_like_cells_are_counted_exactly_past_the_cheap_gate():
     rows, blank, found = extremes(conn, "t", columns)
     assert (rows, blank) == (9, 1)
     assert [found[name].formula_like for name in cells] == [6, 0, 1]
+
+
+def test_a_comma_file_full_of_semicolons_is_read_by_frictionless_with_commas(tmp_path):
+    """With no dialect declared, the Data Package spec and the portal's reader take a comma; frictionless
+    guessed one from a sample instead and read this file split at its semicolons (a "missing label" in
+    the header, found by tests/test_intake_fuzz.py from what `portal new` wrote)."""
+    text = 'id,v\r\n1,";;""baris"\r\n2,"baru"";"\r\n3,;;;2.076\r\n'
+    root = package(tmp_path, [{"name": "v", "type": "string"}], text)
+    assert frictionless_errors(root) == set()
+    issues = validate([read_package(root)], load_metadata(FIXTURE_METADATA)[0])[NAME].issues
+    assert [i for i in issues if i.code != "portal-formula-cell"] == []

@@ -362,7 +362,10 @@ NOT_FOR_FRICTIONLESS = ("profile", "$schema")
 
 def frictionless_descriptor(descriptor: dict) -> dict:
     """The copy frictionless checks: no cross-package keys, no profiles to fetch, UTF-8 stated (the
-    scan checked it; frictionless would otherwise guess an encoding from a sample)."""
+    scan checked it; frictionless would otherwise guess an encoding from a sample), and the CSV dialect
+    the portal reads stated too. Without a declared one frictionless guesses it from a sample, where the
+    Data Package spec and the portal's own reader take a comma: a comma-separated file whose cells hold
+    semicolons was read split at the semicolons, and its header was "missing" labels."""
     descriptor = without_cross_package_keys(copy.deepcopy(descriptor))
     for obj in [descriptor] + descriptor["resources"] + [r.get("schema") for r in descriptor["resources"]] \
             + [r.get("dialect") for r in descriptor["resources"]]:
@@ -371,7 +374,15 @@ def frictionless_descriptor(descriptor: dict) -> dict:
                 obj.pop(key, None)
     for resource in descriptor["resources"]:
         resource["encoding"] = "utf-8"
+        if isinstance(resource.get("dialect", {}), dict) and is_csv(resource):
+            dialect = resource.setdefault("dialect", {})
+            dialect.setdefault("delimiter", ",")
+            dialect.setdefault("quoteChar", '"')
     return descriptor
+
+
+def is_csv(resource: dict) -> bool:
+    return str(resource.get("format") or "").lower() == "csv" or str(resource.get("path") or "").lower().endswith(".csv")
 
 
 def frictionless_refusal(source: PackageSource) -> list[Issue]:
