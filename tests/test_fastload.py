@@ -23,7 +23,8 @@ from portal.publish.cast import make_caster
 from portal.publish.discover import read_package
 from portal.publish.load import ReleaseDatabase
 from portal.publish.metadata import load_metadata
-from portal.publish.validate import frictionless_descriptor, validate
+from portal.publish.frictionless_check import frictionless_descriptor
+from portal.publish.validate import validate
 
 from .conftest import FIXTURE_METADATA
 

@@ -6,7 +6,6 @@ Returns, for every package, the problems found (none = valid) and which checks r
 
 from __future__ import annotations
 
-import copy
 import datetime
 import re
 import tempfile
@@ -14,19 +13,17 @@ from dataclasses import dataclass, field
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 
-from frictionless import FrictionlessException, Package
-
 from .charts import AGGREGATES
 from .charts import KINDS as CHART_KINDS
 from .maps import map_declaration_issues
-from .descriptor import PACKAGE_NAME, SQL_NAME, cross_package_keys, without_cross_package_keys
+from .descriptor import PACKAGE_NAME, SQL_NAME, cross_package_keys
 from .discover import PackageSource
 from .load import LoadError, ReleaseDatabase
 from .progress import package as watched_package
 from .scan import COMPRESSED_SUFFIXES, MAX_COLUMNS, declared_encoding, known_encoding, scan_data_files
 from ..messages import issue
 from .fill_in import advise, is_placeholder, placeholder_issue
-from .frictionless_issues import descriptor_issues, error_issue
+from .frictionless_check import frictionless_refusal, validate_with_frictionless
 from .schema_check import field_issues
 from .geometry import CHECK as GEOMETRY_CHECK, check_geometries, geometry_rules, has_geometry
 from .licenses import resolve as resolve_license
@@ -355,57 +352,3 @@ def check_resource_rules(file: str, index: int, resource: dict) -> list[Issue]:
                                       "ditulis dengan aggregate count) dan aggregate (%(aggregates)s)"),
                     f".views[{i}]", kinds=", ".join(CHART_KINDS), aggregates=", ".join(AGGREGATES))
     return issues + map_declaration_issues(file, where, resource)
-
-
-NOT_FOR_FRICTIONLESS = ("profile", "$schema")
-
-
-def frictionless_descriptor(descriptor: dict) -> dict:
-    """The copy frictionless checks: no cross-package keys, no profiles to fetch, UTF-8 stated (the
-    scan checked it; frictionless would otherwise guess an encoding from a sample), and the CSV dialect
-    the portal reads stated too. Without a declared one frictionless guesses it from a sample, where the
-    Data Package spec and the portal's own reader take a comma: a comma-separated file whose cells hold
-    semicolons was read split at the semicolons, and its header was "missing" labels."""
-    descriptor = without_cross_package_keys(copy.deepcopy(descriptor))
-    for obj in [descriptor] + descriptor["resources"] + [r.get("schema") for r in descriptor["resources"]] \
-            + [r.get("dialect") for r in descriptor["resources"]]:
-        for key in NOT_FOR_FRICTIONLESS:
-            if isinstance(obj, dict):
-                obj.pop(key, None)
-    for resource in descriptor["resources"]:
-        resource["encoding"] = "utf-8"
-        if isinstance(resource.get("dialect", {}), dict) and is_csv(resource):
-            dialect = resource.setdefault("dialect", {})
-            dialect.setdefault("delimiter", ",")
-            dialect.setdefault("quoteChar", '"')
-    return descriptor
-
-
-def is_csv(resource: dict) -> bool:
-    return str(resource.get("format") or "").lower() == "csv" or str(resource.get("path") or "").lower().endswith(".csv")
-
-
-def frictionless_refusal(source: PackageSource) -> list[Issue]:
-    """Why frictionless would refuse the descriptor (a licence without path or name, a title that is a
-    number…), each reason at its property; nothing is read."""
-    descriptor = frictionless_descriptor(source.descriptor)
-    try:
-        Package(descriptor, basepath=str(source.folder))
-    except FrictionlessException as error:
-        return descriptor_issues(str(source.descriptor_file), descriptor, error)
-    return []
-
-
-def validate_with_frictionless(source: PackageSource) -> list[Issue]:
-    descriptor = frictionless_descriptor(source.descriptor)
-    files = {r.get("name"): source.folder / r["path"] for r in descriptor.get("resources", [])}
-    try:
-        package = Package(descriptor, basepath=str(source.folder))
-        report = package.validate()
-    except FrictionlessException as error:  # "descriptor is not valid": say why, and where
-        return descriptor_issues(str(source.descriptor_file), descriptor, error)
-    issues = [error_issue(str(source.descriptor_file), error) for error in report.errors]
-    for task in report.tasks:
-        file = str(files.get(task.name, source.descriptor_file))
-        issues += [error_issue(file, error) for error in task.errors]
-    return issues
